@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * rsmdev - remote shared memory segments, their registry and doorbells.
+ *
+ * The one header shared by the kernel module and user space: ioctl numbers
+ * and argument structs of /dev/rsmdev, the layout of a target segment (header,
+ * directory, data area) and the mmap offset encoding.
+ *
+ * Rules every struct here follows (Documentation/driver-api/ioctl.rst):
+ * fixed-width types only, explicit padding, pointers as __u64, every
+ * "reserved" field and every undefined flag bit must be zero on input or the
+ * ioctl fails with EINVAL. Sizes are pinned by static asserts on both sides.
+ *
+ * Documentation/rsmdev.rst gives the errno of every failure.
+ */
+#ifndef _UAPI_LINUX_RSMDEV_H
+#define _UAPI_LINUX_RSMDEV_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define RSMDEV_NAME		"rsmdev"
+#define RSMDEV_ABI_VERSION	1
+
+/* Interconnects: ids for rsm_seg_create.interconnect, bits for masks. */
+#define RSM_IC_DEFAULT		0	/* loopback unless the caller asks */
+#define RSM_IC_LOOPBACK		1	/* same node, ordinary kernel pages */
+#define RSM_IC_IVSHMEM		2	/* carved from the ivshmem BAR2 arena */
+#define RSM_IC_MAX		RSM_IC_IVSHMEM
+#define RSM_IC_BIT(ic)		(1U << (ic))
+
+/* rsm_lookup.node_id / rsm_import.node_id: "this node". */
+#define RSM_NODE_LOCAL		0xffffffffU
+
+/* Partition geometry limits. */
+#define RSM_PART_SIZE_MIN	64U		/* 2^6 */
+#define RSM_PART_SIZE_MAX	(4U << 20)	/* 2^22 */
+#define RSM_PART_COUNT_MAX	(1U << 20)
+
+/* Segment states (rsm_descriptor.state, rsm_seg_header.state). */
+#define RSM_SEG_STATE_CREATED	1	/* allocated, not in the registry */
+#define RSM_SEG_STATE_PUBLISHED	2	/* in the registry under a key */
+#define RSM_SEG_STATE_REVOKED	3	/* unpublished with importers revoked */
+#define RSM_SEG_STATE_DESTROYED	4	/* owner destroyed it; memory going */
+
+/* Import access bits (rsm_import.access), checked against the mode. */
+#define RSM_ACCESS_READ		0x1
+#define RSM_ACCESS_WRITE	0x2
+#define RSM_ACCESS_RW		(RSM_ACCESS_READ | RSM_ACCESS_WRITE)
+
+/* rsm_seg_publish.uid/gid: "the caller's effective id". */
+#define RSM_ID_SELF		0xffffffffU
+
+/* rsm_wait.timeout_ns: wait without a time limit. */
+#define RSM_WAIT_FOREVER	(-1LL)
+
+/**
+ * struct rsm_node_info - RSM_IOC_NODE_INFO: what this node is and allows
+ * @abi_version:	RSMDEV_ABI_VERSION of the module
+ * @node_id:		this node's id (0 on a node with loopback only)
+ * @interconnects:	RSM_IC_BIT() of every interconnect present
+ * @part_size_min:	smallest partition size accepted
+ * @part_size_max:	largest partition size accepted
+ * @part_count_max:	most partitions in one segment
+ * @max_segs_per_process: segments one process may own at once
+ * @reserved0:		zero
+ * @max_bytes_per_user:	segment bytes one uid may hold (module parameter)
+ * @max_bytes_total:	segment bytes all users may hold (module parameter)
+ * @bytes_total:	segment bytes held now, all users
+ * @bytes_user:		segment bytes held now by the caller's uid
+ * @reserved:		zero
+ */
+struct rsm_node_info {
+	__u32 abi_version;
+	__u32 node_id;
+	__u32 interconnects;
+	__u32 part_size_min;
+	__u32 part_size_max;
+	__u32 part_count_max;
+	__u32 max_segs_per_process;
+	__u32 reserved0;
+	__u64 max_bytes_per_user;
+	__u64 max_bytes_total;
+	__u64 bytes_total;
+	__u64 bytes_user;
+	__u64 reserved[4];
+};
+
+/**
+ * struct rsm_seg_create - RSM_IOC_SEG_CREATE: allocate a target segment
+ * @part_size:		in: partition size, a power of two in
+ *			[RSM_PART_SIZE_MIN, RSM_PART_SIZE_MAX]
+ * @part_count:		in: partitions, 1..RSM_PART_COUNT_MAX
+ * @span:		in: most partitions one message may span, 1..part_count
+ * @interconnect:	in: RSM_IC_* the memory must be reachable over
+ * @flags:		in: zero (no flags defined)
+ * @seg_id:		out: id of the new segment, unique on this node
+ * @size:		out: bytes to mmap (header + directory + data, page
+ *			aligned)
+ * @mmap_offset:	out: offset to pass to mmap() on this fd
+ * @reserved:		zero
+ *
+ * The new segment is owned by the calling file; it starts in
+ * RSM_SEG_STATE_CREATED with its header and directory initialised (every
+ * partition free).
+ */
+struct rsm_seg_create {
+	__u32 part_size;
+	__u32 part_count;
+	__u32 span;
+	__u32 interconnect;
+	__u32 flags;
+	__u32 seg_id;
+	__u64 size;
+	__u64 mmap_offset;
+	__u64 reserved[2];
+};
+
+/**
+ * struct rsm_seg_ref - names one segment the caller owns
+ * @seg_id:	segment id from RSM_IOC_SEG_CREATE
+ * @flags:	zero
+ * @reserved:	zero
+ *
+ * Argument of RSM_IOC_SEG_DESTROY and RSM_IOC_SEG_UNPUBLISH.
+ */
+struct rsm_seg_ref {
+	__u32 seg_id;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * struct rsm_seg_publish - RSM_IOC_SEG_PUBLISH: enter a segment in the registry
+ * @seg_id:	segment the caller owns, not yet published
+ * @mode:	permission bits, at most 0777 (read/write for owner, group,
+ *		other; execute bits are ignored)
+ * @key:	registry key, nonzero, unique among this node's published
+ *		segments
+ * @uid:	owner uid of the descriptor, or RSM_ID_SELF; another uid
+ *		needs CAP_SYS_ADMIN
+ * @gid:	group of the descriptor, or RSM_ID_SELF; must be one of the
+ *		caller's groups unless CAP_SYS_ADMIN
+ * @flags:	zero
+ * @reserved:	zero
+ */
+struct rsm_seg_publish {
+	__u32 seg_id;
+	__u32 mode;
+	__u64 key;
+	__u32 uid;
+	__u32 gid;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct rsm_descriptor - what the registry knows of a target segment
+ * @key:		registry key (0 while unpublished)
+ * @node_id:		node that owns the memory
+ * @seg_id:		segment id on that node
+ * @part_size:		partition size in bytes
+ * @part_count:		number of partitions
+ * @span:		span factor
+ * @interconnect:	RSM_IC_* the memory lives on
+ * @uid:		owner uid
+ * @gid:		owner gid
+ * @mode:		permission bits
+ * @state:		RSM_SEG_STATE_*
+ * @size:		bytes of the mapping
+ * @generation:		changes every time the segment is (re)published, so a
+ *			stale descriptor is told from a fresh one
+ * @reserved:		zero
+ */
+struct rsm_descriptor {
+	__u64 key;
+	__u32 node_id;
+	__u32 seg_id;
+	__u32 part_size;
+	__u32 part_count;
+	__u32 span;
+	__u32 interconnect;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 state;
+	__u64 size;
+	__u64 generation;
+	__u64 reserved[2];
+};
+
+/**
+ * struct rsm_lookup - RSM_IOC_LOOKUP: read a descriptor from the registry
+ * @node_id:	in: node whose registry to search, or RSM_NODE_LOCAL
+ * @flags:	in: zero
+ * @key:	in: nonzero key
+ * @desc:	out: the descriptor
+ *
+ * Looking up needs no permission; importing does.
+ */
+struct rsm_lookup {
+	__u32 node_id;
+	__u32 flags;
+	__u64 key;
+	struct rsm_descriptor desc;
+};
+
+/**
+ * struct rsm_import - RSM_IOC_IMPORT: obtain an image of a published segment
+ * @node_id:	in: node of the segment, or RSM_NODE_LOCAL
+ * @access:	in: RSM_ACCESS_* wanted; checked against uid/gid/mode
+ * @key:	in: nonzero key
+ * @generation:	in: 0 for any, else the import fails with ESTALE unless the
+ *		descriptor still has this generation
+ * @flags:	in: zero
+ * @import_id:	out: handle of the import, valid on this file only
+ * @size:	out: bytes to mmap
+ * @mmap_offset: out: offset to pass to mmap() on this fd
+ * @desc:	out: the descriptor imported
+ * @reserved:	zero
+ */
+struct rsm_import {
+	__u32 node_id;
+	__u32 access;
+	__u64 key;
+	__u64 generation;
+	__u32 flags;
+	__u32 import_id;
+	__u64 size;
+	__u64 mmap_offset;
+	struct rsm_descriptor desc;
+	__u64 reserved[2];
+};
+
+/**
+ * struct rsm_handle - names an import or a group of the calling file
+ * @id:		import_id or group_id
+ * @flags:	zero
+ * @reserved:	zero
+ *
+ * Argument of RSM_IOC_UNIMPORT and RSM_IOC_GROUP_DESTROY.
+ */
+struct rsm_handle {
+	__u32 id;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * struct rsm_group_create - RSM_IOC_GROUP_CREATE: pair a source and a target
+ * @import_id:	in: import (source segment) of the calling file
+ * @part_size:	in: must equal the target's partition size
+ * @part_count:	in: must equal the target's partition count
+ * @flags:	in: zero
+ * @group_id:	out: id in the segment group table, unique on this node
+ * @reserved0:	zero
+ * @reserved:	zero
+ */
+struct rsm_group_create {
+	__u32 import_id;
+	__u32 part_size;
+	__u32 part_count;
+	__u32 flags;
+	__u32 group_id;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct rsm_signal - RSM_IOC_SIGNAL: ring the doorbell of a target segment
+ * @import_id:	in: import of the calling file whose target to signal
+ * @flags:	in: zero
+ * @reserved:	zero
+ *
+ * Makes the owning file of the target readable (poll) and wakes
+ * RSM_IOC_WAIT. Signals are counted, never lost: a signal sent before the
+ * receiver waits is seen by that wait.
+ */
+struct rsm_signal {
+	__u32 import_id;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * struct rsm_wait - RSM_IOC_WAIT: wait for a doorbell on the caller's segments
+ * @timeout_ns:	in: 0 to test without blocking, RSM_WAIT_FOREVER, or a
+ *		relative time limit in nanoseconds
+ * @seg_id:	in: 0 for any segment the file owns, else one of them
+ * @flags:	in: zero
+ * @pending:	out: signals consumed by this call (at least 1 on success)
+ * @reserved:	zero
+ *
+ * Fails with ETIMEDOUT when the limit passes (EAGAIN for timeout 0), EINTR
+ * on a signal.
+ */
+struct rsm_wait {
+	__s64 timeout_ns;
+	__u32 seg_id;
+	__u32 flags;
+	__u64 pending;
+	__u64 reserved;
+};
+
+#define RSM_IOC_MAGIC		0xB8	/* free in ioctl-number.rst (6.1) */
+
+#define RSM_IOC_NODE_INFO	_IOR(RSM_IOC_MAGIC, 0x00, struct rsm_node_info)
+#define RSM_IOC_SEG_CREATE	_IOWR(RSM_IOC_MAGIC, 0x01, struct rsm_seg_create)
+#define RSM_IOC_SEG_DESTROY	_IOW(RSM_IOC_MAGIC, 0x02, struct rsm_seg_ref)
+#define RSM_IOC_SEG_PUBLISH	_IOW(RSM_IOC_MAGIC, 0x03, struct rsm_seg_publish)
+#define RSM_IOC_SEG_UNPUBLISH	_IOW(RSM_IOC_MAGIC, 0x04, struct rsm_seg_ref)
+#define RSM_IOC_LOOKUP		_IOWR(RSM_IOC_MAGIC, 0x05, struct rsm_lookup)
+#define RSM_IOC_IMPORT		_IOWR(RSM_IOC_MAGIC, 0x06, struct rsm_import)
+#define RSM_IOC_UNIMPORT	_IOW(RSM_IOC_MAGIC, 0x07, struct rsm_handle)
+#define RSM_IOC_GROUP_CREATE	_IOWR(RSM_IOC_MAGIC, 0x08, struct rsm_group_create)
+#define RSM_IOC_GROUP_DESTROY	_IOW(RSM_IOC_MAGIC, 0x09, struct rsm_handle)
+#define RSM_IOC_SIGNAL		_IOW(RSM_IOC_MAGIC, 0x0a, struct rsm_signal)
+#define RSM_IOC_WAIT		_IOWR(RSM_IOC_MAGIC, 0x0b, struct rsm_wait)
+
+/*
+ * mmap offset encoding: every mappable object (a segment the file owns, or
+ * an import) has a node-unique object id; its mapping starts at byte offset
+ * id << RSM_MMAP_SHIFT and may be at most the object's size. The ioctls
+ * return the offset ready to use; the encoding is given so tools can decode
+ * it. Only MAP_SHARED mappings are accepted.
+ */
+#define RSM_MMAP_SHIFT		32
+#define RSM_MMAP_OFFSET(id)	((__u64)(id) << RSM_MMAP_SHIFT)
+
+/*
+ * Target segment layout, identical on every node and interconnect:
+ *
+ *   0                 struct rsm_seg_header (RSM_SEG_HEADER_SIZE bytes)
+ *   dir_offset        part_count x struct rsm_dir_entry
+ *   data_offset       part_count x part_size bytes of partitions
+ *
+ * data_offset is aligned to min(part_size, 4096) and at least to 64; the
+ * whole is rounded up to 4096. rsm_seg_layout() computes the offsets.
+ */
+#define RSM_SEG_MAGIC		0x52534d31U	/* "RSM1" */
+#define RSM_SEG_VERSION		1
+#define RSM_SEG_HEADER_SIZE	256
+#define RSM_SEG_USER_SIZE	128
+
+/**
+ * struct rsm_seg_header - first bytes of every target segment
+ * @magic:		RSM_SEG_MAGIC
+ * @version:		RSM_SEG_VERSION
+ * @header_size:	RSM_SEG_HEADER_SIZE
+ * @part_size:		partition size
+ * @part_count:		number of partitions
+ * @span:		span factor
+ * @state:		RSM_SEG_STATE_*, written by the kernel only
+ * @generation:		descriptor generation, written by the kernel only
+ * @dir_offset:		byte offset of the directory
+ * @data_offset:	byte offset of partition 0
+ * @size:		bytes of the whole segment
+ * @node_id:		owning node
+ * @seg_id:		segment id on the owning node
+ * @key:		registry key while published, else 0
+ * @doorbell_seq:	incremented by the kernel of a remote signaller before
+ *			it rings the owner's interrupt; the owner's interrupt
+ *			handler compares it to find who was signalled
+ * @reserved:		zero, kernel-owned
+ * @user:		owned by the user-space library (libshm keeps the
+ *			receiver's sleep flag and counters here)
+ *
+ * Everything before @user is written by the kernel at create/publish time;
+ * user space must treat it as read-only (a peer that writes it anyway is
+ * detected by the magic, bounds and generation checks).
+ */
+struct rsm_seg_header {
+	__u32 magic;
+	__u16 version;
+	__u16 header_size;
+	__u32 part_size;
+	__u32 part_count;
+	__u32 span;
+	__u32 state;
+	__u64 generation;
+	__u64 dir_offset;
+	__u64 data_offset;
+	__u64 size;
+	__u32 node_id;
+	__u32 seg_id;
+	__u64 key;
+	__u64 doorbell_seq;
+	__u64 reserved[6];
+	__u8 user[RSM_SEG_USER_SIZE];
+};
+
+/* rsm_dir_entry.state */
+#define RSM_DIR_FREE		0	/* the sender may allocate it */
+#define RSM_DIR_USED		1	/* holds (part of) a message */
+
+/* rsm_dir_entry.flags */
+#define RSM_DIR_F_FIRST		0x1	/* first partition of its message */
+
+/* rsm_dir_entry.next on a message's last partition */
+#define RSM_DIR_END		0xffffffffU
+
+/**
+ * struct rsm_dir_entry - one directory entry per partition
+ * @state:	RSM_DIR_FREE or RSM_DIR_USED. The sender sets USED before it
+ *		publishes the message; the receiver sets FREE (release
+ *		ordering) once done with it, in any order across messages
+ * @flags:	RSM_DIR_F_FIRST on the first partition of a message
+ * @first:	index of the first partition of the message
+ * @span:	partitions the message spans
+ * @next:	index of the message's next partition, RSM_DIR_END on the last
+ * @len:	message length in bytes
+ * @seq:	sequence number of the message in its channel
+ */
+struct rsm_dir_entry {
+	__u32 state;
+	__u32 flags;
+	__u32 first;
+	__u32 span;
+	__u32 next;
+	__u32 len;
+	__u64 seq;
+};
+
+/**
+ * struct rsm_seg_layout_info - where things are inside a target segment
+ * @dir_offset:		byte offset of the directory
+ * @data_offset:	byte offset of partition 0
+ * @size:		bytes of the segment (page aligned)
+ */
+struct rsm_seg_layout_info {
+	__u64 dir_offset;
+	__u64 data_offset;
+	__u64 size;
+};
+
+/*
+ * rsm_seg_layout() - compute the layout for a geometry both sides agree on.
+ * The caller has validated part_size (power of two) and part_count.
+ */
+static inline struct rsm_seg_layout_info
+rsm_seg_layout(__u32 part_size, __u32 part_count)
+{
+	struct rsm_seg_layout_info l;
+	__u64 align = part_size < 4096 ? part_size : 4096;
+	__u64 dir_end;
+
+	if (align < 64)
+		align = 64;
+	l.dir_offset = RSM_SEG_HEADER_SIZE;
+	dir_end = l.dir_offset +
+		  (__u64)part_count * sizeof(struct rsm_dir_entry);
+	l.data_offset = (dir_end + align - 1) & ~(align - 1);
+	l.size = l.data_offset + (__u64)part_size * part_count;
+	l.size = (l.size + 4095) & ~(__u64)4095;
+	return l;
+}
+
+#endif /* _UAPI_LINUX_RSMDEV_H */
