@@ -170,6 +170,9 @@ struct rsm_seg_publish {
  * @size:		bytes of the mapping
  * @generation:		changes every time the segment is (re)published, so a
  *			stale descriptor is told from a fresh one
+ * @importers:		live imports of the segment (all nodes this node
+ *			knows of); lets an owner see that a sender is gone
+ * @reserved0:		zero
  * @reserved:		zero
  */
 struct rsm_descriptor {
@@ -186,7 +189,9 @@ struct rsm_descriptor {
 	__u32 state;
 	__u64 size;
 	__u64 generation;
-	__u64 reserved[2];
+	__u32 importers;
+	__u32 reserved0;
+	__u64 reserved;
 };
 
 /**
@@ -238,7 +243,8 @@ struct rsm_import {
  * @flags:	zero
  * @reserved:	zero
  *
- * Argument of RSM_IOC_UNIMPORT and RSM_IOC_GROUP_DESTROY.
+ * Argument of RSM_IOC_UNIMPORT, RSM_IOC_GROUP_DESTROY and
+ * RSM_IOC_CHANNEL_CLOSE.
  */
 struct rsm_handle {
 	__u32 id;
@@ -253,7 +259,7 @@ struct rsm_handle {
  * @part_count:	in: must equal the target's partition count
  * @flags:	in: zero
  * @group_id:	out: id in the segment group table, unique on this node
- * @reserved0:	zero
+ * @channel_id:	in: channel of the calling file the group belongs to, or 0
  * @reserved:	zero
  */
 struct rsm_group_create {
@@ -262,44 +268,83 @@ struct rsm_group_create {
 	__u32 part_count;
 	__u32 flags;
 	__u32 group_id;
-	__u32 reserved0;
+	__u32 channel_id;
 	__u64 reserved[2];
 };
 
 /**
- * struct rsm_signal - RSM_IOC_SIGNAL: ring the doorbell of a target segment
- * @import_id:	in: import of the calling file whose target to signal
+ * struct rsm_channel_open - RSM_IOC_CHANNEL_OPEN: enter a channel in the table
+ * @node_id:	in: node of the receiving endpoint, or RSM_NODE_LOCAL
+ * @slot:	in: channel slot the sender claimed in the endpoint
+ * @key:	in: nonzero registry key of the endpoint
  * @flags:	in: zero
+ * @channel_id:	out: id in the channel table, unique on this node
  * @reserved:	zero
  *
- * Makes the owning file of the target readable (poll) and wakes
- * RSM_IOC_WAIT. Signals are counted, never lost: a signal sent before the
- * receiver waits is seen by that wait.
+ * A channel is one sender's connection to one receiving endpoint (its
+ * segment groups plus a notification ring, laid out by the library). The
+ * kernel keeps it in the channel table for inspection and events; it is
+ * closed by RSM_IOC_CHANNEL_CLOSE or when the file is released, however the
+ * process died.
+ */
+struct rsm_channel_open {
+	__u32 node_id;
+	__u32 slot;
+	__u64 key;
+	__u32 flags;
+	__u32 channel_id;
+	__u64 reserved[2];
+};
+
+/* rsm_signal.flags */
+#define RSM_SIGNAL_F_IMPORTERS	0x1	/* id is a seg_id the caller owns:
+					 * signal every file importing it */
+
+/**
+ * struct rsm_signal - RSM_IOC_SIGNAL: ring a doorbell
+ * @id:		in: an import of the calling file, whose target's owner is
+ *		signalled; with RSM_SIGNAL_F_IMPORTERS a segment the caller
+ *		owns, whose importers are signalled (the reverse direction:
+ *		a receiver telling a blocked sender that room was freed)
+ * @flags:	in: RSM_SIGNAL_F_*
+ * @reserved:	zero
+ *
+ * Makes the signalled file readable (poll) and wakes RSM_IOC_WAIT on it.
+ * Signals are counted, never lost: a signal sent before the other side
+ * waits is seen by that wait.
  */
 struct rsm_signal {
-	__u32 import_id;
+	__u32 id;
 	__u32 flags;
 	__u64 reserved;
 };
 
 /**
- * struct rsm_wait - RSM_IOC_WAIT: wait for a doorbell on the caller's segments
+ * struct rsm_wait - RSM_IOC_WAIT: wait for a doorbell or a revocation
  * @timeout_ns:	in: 0 to test without blocking, RSM_WAIT_FOREVER, or a
  *		relative time limit in nanoseconds
- * @seg_id:	in: 0 for any segment the file owns, else one of them
+ * @seg_id:	in: 0 for every event of the file, else only signals to
+ *		that segment the file owns
  * @flags:	in: zero
- * @pending:	out: signals consumed by this call (at least 1 on success)
+ * @pending:	out: signals consumed by this call
+ * @revoked:	out: imports or channels of this file revoked (segment
+ *		unpublished or destroyed, owner gone, node down) since the
+ *		last wait; a revocation wakes waiters like a signal does, so
+ *		a sender blocked for room never hangs on a dead receiver
  * @reserved:	zero
  *
- * Fails with ETIMEDOUT when the limit passes (EAGAIN for timeout 0), EINTR
- * on a signal.
+ * Returns 0 once pending + revoked > 0 and consumes both. Fails with
+ * ETIMEDOUT when the limit passes (EAGAIN for timeout 0), EINTR on a signal.
+ * poll() reports EPOLLIN while a signal is pending and EPOLLPRI while a
+ * revocation is pending.
  */
 struct rsm_wait {
 	__s64 timeout_ns;
 	__u32 seg_id;
 	__u32 flags;
 	__u64 pending;
-	__u64 reserved;
+	__u32 revoked;
+	__u32 reserved;
 };
 
 #define RSM_IOC_MAGIC		0xB8	/* free in ioctl-number.rst (6.1) */
@@ -316,6 +361,8 @@ struct rsm_wait {
 #define RSM_IOC_GROUP_DESTROY	_IOW(RSM_IOC_MAGIC, 0x09, struct rsm_handle)
 #define RSM_IOC_SIGNAL		_IOW(RSM_IOC_MAGIC, 0x0a, struct rsm_signal)
 #define RSM_IOC_WAIT		_IOWR(RSM_IOC_MAGIC, 0x0b, struct rsm_wait)
+#define RSM_IOC_CHANNEL_OPEN	_IOWR(RSM_IOC_MAGIC, 0x0c, struct rsm_channel_open)
+#define RSM_IOC_CHANNEL_CLOSE	_IOW(RSM_IOC_MAGIC, 0x0d, struct rsm_handle)
 
 /*
  * mmap offset encoding: every mappable object (a segment the file owns, or
@@ -361,12 +408,16 @@ struct rsm_wait {
  * @doorbell_seq:	incremented by the kernel of a remote signaller before
  *			it rings the owner's interrupt; the owner's interrupt
  *			handler compares it to find who was signalled
+ * @messages:		messages the sender has put in this segment, added to
+ *			by the sending library (single writer, relaxed
+ *			atomic adds); read by the kernel for statistics only
+ * @bytes:		payload bytes of those messages, likewise
  * @reserved:		zero, kernel-owned
  * @user:		owned by the user-space library (libshm keeps the
  *			receiver's sleep flag and counters here)
  *
- * Everything before @user is written by the kernel at create/publish time;
- * user space must treat it as read-only (a peer that writes it anyway is
+ * Everything before @messages is written by the kernel at create/publish
+ * time; user space must treat it as read-only (a peer that writes it anyway is
  * detected by the magic, bounds and generation checks).
  */
 struct rsm_seg_header {
@@ -385,7 +436,9 @@ struct rsm_seg_header {
 	__u32 seg_id;
 	__u64 key;
 	__u64 doorbell_seq;
-	__u64 reserved[6];
+	__u64 messages;
+	__u64 bytes;
+	__u64 reserved[4];
 	__u8 user[RSM_SEG_USER_SIZE];
 };
 
