@@ -296,9 +296,11 @@ struct rsm_channel_open {
 	__u64 reserved[2];
 };
 
-/* rsm_signal.flags */
-#define RSM_SIGNAL_F_IMPORTERS	0x1	/* id is a seg_id the caller owns:
-					 * signal every file importing it */
+/*
+ * rsm_signal.flags: RSM_SIGNAL_F_IMPORTERS makes id a seg_id the caller
+ * owns and signals every file importing that segment.
+ */
+#define RSM_SIGNAL_F_IMPORTERS	0x1
 
 /**
  * struct rsm_signal - RSM_IOC_SIGNAL: ring a doorbell
