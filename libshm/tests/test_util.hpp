@@ -1,0 +1,64 @@
+// Helpers shared by the host tests: unique keys, deterministic payloads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <libshm/shm.h>
+#include <unistd.h>
+#include <vector>
+
+namespace test {
+
+// A key nobody else uses: tests run in parallel (ctest -j).
+inline uint64_t unique_key() {
+    static uint64_t n = 0;
+    uint64_t x = uint64_t(getpid()) << 32 ^ uint64_t(++n) << 20 ^
+                 uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
+    x ^= x >> 31;
+    x *= 0x9e3779b97f4a7c15ULL;
+    return x | 1;
+}
+
+inline uint64_t mix(uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// The payload of message k of sender s: a stream only (s, k) determines.
+inline void fill(void *buf, size_t len, uint64_t s, uint64_t k) {
+    auto *p = static_cast<unsigned char *>(buf);
+    uint64_t x = mix(s << 40 ^ k);
+    for (size_t i = 0; i < len; i += 8) {
+        x = mix(x);
+        std::memcpy(p + i, &x, len - i < 8 ? len - i : 8);
+    }
+}
+
+inline bool matches(const void *buf, size_t len, uint64_t s, uint64_t k) {
+    std::vector<unsigned char> want(len);
+    fill(want.data(), len, s, k);
+    return std::memcmp(want.data(), buf, len) == 0;
+}
+
+inline shm_endpoint_attr host_attr(uint32_t wait_mode = SHM_WAIT_ADAPTIVE) {
+    shm_endpoint_attr a{};
+    a.backend = SHM_BACKEND_HOST;
+    a.wait_mode = wait_mode;
+    return a;
+}
+
+inline shm_connect_attr host_connect(uint32_t wait_mode = SHM_WAIT_ADAPTIVE,
+                                     int64_t timeout_ns = 0) {
+    shm_connect_attr a{};
+    a.backend = SHM_BACKEND_HOST;
+    a.wait_mode = wait_mode;
+    a.timeout_ns = timeout_ns;
+    return a;
+}
+
+constexpr int64_t second = 1000000000;
+
+} // namespace test
