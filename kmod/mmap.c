@@ -6,7 +6,7 @@
  * mapping must be MAP_SHARED and lie within the object, cannot grow, and is
  * read-only for good when the import is. Pages are inserted by pfn at fault
  * time, from the interconnect (loopback: vmalloc pages; ivshmem: BAR pages),
- * or the object's scratch page once it is revoked. See "Revocation" in
+ * or the object's scratch pages once it is revoked. See "Revocation" in
  * main.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -29,7 +29,7 @@ static u32 rsm_next_mobj_id;
  * @rf:		the file that may map it
  * @access:	RSM_ACCESS_* its mappings may have
  *
- * Allocates its scratch page; the caller sets @mobj->seg.
+ * Allocates its scratch pages; the caller sets @mobj->seg.
  *
  * Context: process context.
  * Return: 0 or -ENOMEM.
@@ -40,8 +40,9 @@ int rsm_mobj_init(struct rsm_mobj *mobj, enum rsm_mobj_kind kind,
 	mobj->kind = kind;
 	mobj->file = rf;
 	mobj->access = access;
-	mobj->scratch = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	return mobj->scratch ? 0 : -ENOMEM;
+	mobj->scratch[0] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	mobj->scratch[1] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	return mobj->scratch[0] && mobj->scratch[1] ? 0 : -ENOMEM;
 }
 
 /**
@@ -52,8 +53,10 @@ int rsm_mobj_init(struct rsm_mobj *mobj, enum rsm_mobj_kind kind,
  */
 void rsm_mobj_fini(struct rsm_mobj *mobj)
 {
-	if (mobj->scratch)
-		__free_page(mobj->scratch);
+	if (mobj->scratch[0])
+		__free_page(mobj->scratch[0]);
+	if (mobj->scratch[1])
+		__free_page(mobj->scratch[1]);
 }
 
 /**
@@ -145,7 +148,7 @@ static vm_fault_t rsm_vm_fault(struct vm_fault *vmf)
 
 	down_read(&seg->fault_rwsem);
 	if (mobj->revoked) {
-		pfn = page_to_pfn(mobj->scratch);
+		pfn = page_to_pfn(mobj->scratch[pgoff ? 1 : 0]);
 	} else if (seg->ic->ops->seg_pfn(seg->ic, seg, pgoff, &pfn, &prot)) {
 		ret = VM_FAULT_SIGBUS;
 		goto out_unlock;

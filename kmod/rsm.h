@@ -89,8 +89,9 @@ enum rsm_mobj_kind {
  * @access:	RSM_ACCESS_* the mapping may have; immutable
  * @file:	the only file that may mmap it; immutable
  * @seg:	the segment whose memory it shows; immutable
- * @scratch:	zeroed page mapped instead of @seg's memory once revoked;
- *		immutable, freed with the object
+ * @scratch:	zeroed pages mapped instead of @seg's memory once revoked:
+ *		[0] at the header page, [1] at every other page (see
+ *		"Revocation" in main.c); immutable, freed with the object
  * @revoked:	0, or the negative errno the object was revoked with. Set
  *		with rsm_lock and @seg->fault_rwsem (write) held, so it may be
  *		read under either; never cleared.
@@ -101,7 +102,7 @@ struct rsm_mobj {
 	u32 access;
 	struct rsm_file *file;
 	struct rsm_segment *seg;
-	struct page *scratch;
+	struct page *scratch[2];
 	int revoked;
 };
 
