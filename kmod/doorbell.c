@@ -36,8 +36,11 @@ static void rsm_seg_ring(struct rsm_segment *seg)
 	rf = rcu_dereference(seg->owner);
 	if (rf) {
 		spin_lock_irqsave(&rf->event_lock, flags);
-		seg->pending++;
-		rf->pending++;
+		/* not counted once rsm_seg_kill() took it off the file */
+		if (!list_empty(&seg->file_node)) {
+			seg->pending++;
+			rf->pending++;
+		}
 		spin_unlock_irqrestore(&rf->event_lock, flags);
 		wake_up_interruptible_poll(&rf->wq, EPOLLIN | EPOLLRDNORM);
 	}
@@ -103,6 +106,17 @@ void rsm_file_wake(struct rsm_file *rf)
 	wake_up_interruptible_all(&rf->wq);
 }
 
+/**
+ * rsm_ioctl_signal() - RSM_IOC_SIGNAL: ring a doorbell
+ * @rf:		the calling file
+ * @argp:	struct rsm_signal in user memory
+ *
+ * Context: process context; takes rsm_lock only with RSM_SIGNAL_F_IMPORTERS.
+ * Return: 0; -EINVAL for an unknown flag or reserved field; -ENOENT for no such
+ * import (or segment); -EPERM for another file's segment; the revocation
+ * errno of a revoked import; -EOPNOTSUPP when the interconnect cannot
+ * ring; -EFAULT.
+ */
 long rsm_ioctl_signal(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_interconnect *ic;
@@ -233,6 +247,17 @@ static int rsm_wait_events(struct rsm_file *rf, struct rsm_segment *seg,
 	}
 }
 
+/**
+ * rsm_ioctl_wait() - RSM_IOC_WAIT: wait for signals or revocations and take them
+ * @rf:		the calling file
+ * @argp:	struct rsm_wait in user memory
+ *
+ * Context: process context; sleeps; takes rsm_lock briefly.
+ * Return: 0 with what was taken; -EINVAL for a bad timeout, flag or reserved
+ * field; -ENOENT or -EPERM for a segment that is not the file's; -EAGAIN,
+ * -ETIMEDOUT, -EINTR; -EIDRM when the segment waited on is destroyed;
+ * -EFAULT.
+ */
 long rsm_ioctl_wait(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_segment *seg = NULL;

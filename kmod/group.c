@@ -45,6 +45,32 @@ void rsm_group_destroy(struct rsm_group *grp)
 	kfree(grp);
 }
 
+/* Destroy group @id if it is one of @rf's. */
+static int rsm_group_destroy_id(struct rsm_file *rf, u32 id)
+{
+	struct rsm_group *grp;
+	int err = 0;
+
+	mutex_lock(&rsm_lock);
+	grp = xa_load(&rsm_groups, id);
+	if (grp && grp->file == rf)
+		rsm_group_destroy(grp);
+	else
+		err = -ENOENT;
+	mutex_unlock(&rsm_lock);
+	return err;
+}
+
+/**
+ * rsm_ioctl_group_create() - RSM_IOC_GROUP_CREATE: enter a segment group in the table
+ * @rf:		the calling file
+ * @argp:	struct rsm_group_create in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for sizes not the target's, a flag or reserved field;
+ * -ENOENT for no such import or channel on this file; the revocation errno
+ * (-EIDRM, -EHOSTDOWN) of a revoked import or channel; -ENOMEM; -EFAULT.
+ */
 long rsm_ioctl_group_create(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_channel *chan = NULL;
@@ -113,11 +139,8 @@ long rsm_ioctl_group_create(struct rsm_file *rf, void __user *argp)
 
 	args.group_id = id;
 	if (copy_to_user(argp, &args, sizeof(args))) {
-		mutex_lock(&rsm_lock);
-		grp = xa_load(&rsm_groups, id);
-		if (grp && grp->file == rf)
-			rsm_group_destroy(grp);
-		mutex_unlock(&rsm_lock);
+		/* the caller cannot know the id: do not leave it behind */
+		rsm_group_destroy_id(rf, id);
 		return -EFAULT;
 	}
 	return 0;
@@ -130,25 +153,24 @@ out_unlock:
 	return err;
 }
 
+/**
+ * rsm_ioctl_group_destroy() - RSM_IOC_GROUP_DESTROY: remove a segment group
+ * @rf:		the calling file
+ * @argp:	struct rsm_handle in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a flag or reserved field; -ENOENT for no such group on
+ * this file; -EFAULT.
+ */
 long rsm_ioctl_group_destroy(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_handle args;
-	struct rsm_group *grp;
-	int err = 0;
 
 	if (copy_from_user(&args, argp, sizeof(args)))
 		return -EFAULT;
 	if (args.flags || args.reserved)
 		return -EINVAL;
-
-	mutex_lock(&rsm_lock);
-	grp = xa_load(&rsm_groups, args.id);
-	if (grp && grp->file == rf)
-		rsm_group_destroy(grp);
-	else
-		err = -ENOENT;
-	mutex_unlock(&rsm_lock);
-	return err;
+	return rsm_group_destroy_id(rf, args.id);
 }
 
 /**
@@ -176,6 +198,32 @@ void rsm_channel_close(struct rsm_channel *chan)
 	kfree(chan);
 }
 
+/* Close channel @id if it is one of @rf's. */
+static int rsm_channel_close_id(struct rsm_file *rf, u32 id)
+{
+	struct rsm_channel *chan;
+	int err = 0;
+
+	mutex_lock(&rsm_lock);
+	chan = xa_load(&rsm_channels, id);
+	if (chan && chan->file == rf)
+		rsm_channel_close(chan);
+	else
+		err = -ENOENT;
+	mutex_unlock(&rsm_lock);
+	return err;
+}
+
+/**
+ * rsm_ioctl_channel_open() - RSM_IOC_CHANNEL_OPEN: enter a channel in the table
+ * @rf:		the calling file, the sender
+ * @argp:	struct rsm_channel_open in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a zero key, a flag or reserved field; -ENOENT,
+ * -EACCES, -ENXIO, -EHOSTDOWN as rsm_resolve(); -EEXIST for a slot in use;
+ * -ENOMEM; -EFAULT.
+ */
 long rsm_ioctl_channel_open(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_channel_open args;
@@ -231,11 +279,7 @@ long rsm_ioctl_channel_open(struct rsm_file *rf, void __user *argp)
 
 	args.channel_id = id;
 	if (copy_to_user(argp, &args, sizeof(args))) {
-		mutex_lock(&rsm_lock);
-		chan = xa_load(&rsm_channels, id);
-		if (chan && chan->file == rf)
-			rsm_channel_close(chan);
-		mutex_unlock(&rsm_lock);
+		rsm_channel_close_id(rf, id);
 		return -EFAULT;
 	}
 	return 0;
@@ -250,23 +294,22 @@ out_unlock:
 	return err;
 }
 
+/**
+ * rsm_ioctl_channel_close() - RSM_IOC_CHANNEL_CLOSE: remove a channel and its groups
+ * @rf:		the calling file
+ * @argp:	struct rsm_handle in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a flag or reserved field; -ENOENT for no such channel
+ * on this file; -EFAULT.
+ */
 long rsm_ioctl_channel_close(struct rsm_file *rf, void __user *argp)
 {
-	struct rsm_channel *chan;
 	struct rsm_handle args;
-	int err = 0;
 
 	if (copy_from_user(&args, argp, sizeof(args)))
 		return -EFAULT;
 	if (args.flags || args.reserved)
 		return -EINVAL;
-
-	mutex_lock(&rsm_lock);
-	chan = xa_load(&rsm_channels, args.id);
-	if (chan && chan->file == rf)
-		rsm_channel_close(chan);
-	else
-		err = -ENOENT;
-	mutex_unlock(&rsm_lock);
-	return err;
+	return rsm_channel_close_id(rf, args.id);
 }

@@ -122,6 +122,15 @@ struct rsm_segment *rsm_resolve(u32 node_id, u64 key, u64 generation,
 	return ic->ops->import(ic, &desc, access);
 }
 
+/**
+ * rsm_ioctl_lookup() - RSM_IOC_LOOKUP: read a descriptor from a registry
+ * @rf:		the calling file
+ * @argp:	struct rsm_lookup in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a zero key or a flag; -ENOENT for no such key; -ENXIO
+ * for an unknown node; -EHOSTDOWN for a node that is down; -EFAULT.
+ */
 long rsm_ioctl_lookup(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_interconnect *ic;
@@ -220,6 +229,34 @@ void rsm_import_drop(struct rsm_imp *imp)
 	rsm_import_put(imp);
 }
 
+/* Unimport @id if it is an import of @rf that no group uses. */
+static int rsm_unimport_id(struct rsm_file *rf, u32 id)
+{
+	struct rsm_imp *imp;
+	int err = 0;
+
+	mutex_lock(&rsm_lock);
+	imp = xa_load(&rf->imports, id);
+	if (!imp)
+		err = -ENOENT;
+	else if (imp->nr_groups)
+		err = -EBUSY;
+	else
+		rsm_import_drop(imp);
+	mutex_unlock(&rsm_lock);
+	return err;
+}
+
+/**
+ * rsm_ioctl_import() - RSM_IOC_IMPORT: obtain an image of a published segment
+ * @rf:		the calling file, which will hold the import
+ * @argp:	struct rsm_import in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a bad access, key, flag or reserved field; -ENOENT,
+ * -ESTALE, -EACCES, -ENXIO, -EHOSTDOWN as rsm_resolve(); -ENOMEM;
+ * -EFAULT.
+ */
 long rsm_ioctl_import(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_segment *seg;
@@ -268,19 +305,14 @@ long rsm_ioctl_import(struct rsm_file *rf, void __user *argp)
 	args.size = seg->size;
 	args.mmap_offset = RSM_MMAP_OFFSET(imp->mobj.id);
 	rsm_seg_describe(seg, &args.desc);
-	rsm_import_get(imp);	/* for the undo below */
 	mutex_unlock(&rsm_lock);
 
-	err = 0;
 	if (copy_to_user(argp, &args, sizeof(args))) {
-		mutex_lock(&rsm_lock);
-		if (xa_load(&rf->imports, imp->id) == imp && !imp->nr_groups)
-			rsm_import_drop(imp);
-		mutex_unlock(&rsm_lock);
-		err = -EFAULT;
+		/* the caller cannot know the id: do not leave it behind */
+		rsm_unimport_id(rf, args.import_id);
+		return -EFAULT;
 	}
-	rsm_import_put(imp);
-	return err;
+	return 0;
 
 out_erase_id:
 	xa_erase(&rf->imports, imp->id);
@@ -291,26 +323,23 @@ out_put:
 	return err;
 }
 
+/**
+ * rsm_ioctl_unimport() - RSM_IOC_UNIMPORT: drop an import
+ * @rf:		the calling file
+ * @argp:	struct rsm_handle in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a flag or reserved field; -ENOENT for no such import
+ * on this file; -EBUSY while a segment group uses it; -EFAULT.
+ */
 long rsm_ioctl_unimport(struct rsm_file *rf, void __user *argp)
 {
-	struct rsm_imp *imp;
 	struct rsm_handle args;
-	int err = 0;
 
 	if (copy_from_user(&args, argp, sizeof(args)))
 		return -EFAULT;
 	if (args.flags || args.reserved)
 		return -EINVAL;
-
-	mutex_lock(&rsm_lock);
-	imp = xa_load(&rf->imports, args.id);
-	if (!imp)
-		err = -ENOENT;
-	else if (imp->nr_groups)
-		err = -EBUSY;
-	else
-		rsm_import_drop(imp);
-	mutex_unlock(&rsm_lock);
-	return err;
+	return rsm_unimport_id(rf, args.id);
 }
 

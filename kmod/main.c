@@ -42,11 +42,11 @@
  * scratch pages, never SIGBUS. There are two: one for the header page, one
  * shared by every other page, so what a racing sender writes into the data
  * area can never make the header read as valid (magic and state stay 0
- * unless the sender writes the kernel-owned fields itself). Mappings are VM_PFNMAP, so get_user_pages()
- * cannot pin segment memory behind the revocation's back either. A revoked
- * import keeps its handle until unimported; its ioctls fail with EIDRM
- * (EHOSTDOWN when a node went down) and its file's waiters wake with a
- * revocation counted.
+ * unless the sender writes the kernel-owned fields itself). Mappings are
+ * VM_PFNMAP, so get_user_pages() cannot pin segment memory behind the
+ * revocation's back either. A revoked import keeps its handle until
+ * unimported; its ioctls fail with EIDRM (EHOSTDOWN when a node went down)
+ * and its file's waiters wake with a revocation counted.
  *
  * Locking, outermost first:
  *  - mmap_lock of an mm: held around ->mmap, VMA open/close and faults.

@@ -52,6 +52,17 @@ extern unsigned int rsm_node_id;
 /**
  * struct rsm_stats - node-wide counters shown in /sys/kernel/rsm/stats/
  *
+ * @segments:		target segments that exist
+ * @published:		of those, the ones in the registry
+ * @imports:		import handles held
+ * @groups:		entries in the segment group table
+ * @channels:		entries in the channel table
+ * @mappings:		VMAs of segments and imports, every process
+ * @segments_created:	segments created since load
+ * @imports_created:	imports made since load
+ * @signals:		doorbells rung since load, both directions
+ * @revocations:	imports and channels revoked since load
+ *
  * The first group counts what exists now and returns to its starting value
  * once every user is gone; the second counts events since the module
  * loaded. All atomic; no lock.

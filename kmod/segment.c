@@ -367,6 +367,29 @@ struct rsm_segment *rsm_seg_find(struct rsm_file *rf, u32 seg_id,
 	return ERR_PTR(-EPERM);
 }
 
+/* Destroy segment @id: @rf's, or any with CAP_SYS_ADMIN. */
+static int rsm_seg_destroy_id(struct rsm_file *rf, u32 id)
+{
+	struct rsm_segment *seg;
+
+	mutex_lock(&rsm_lock);
+	seg = rsm_seg_find(rf, id, true);
+	if (!IS_ERR(seg))
+		rsm_seg_kill(seg, rcu_access_pointer(seg->owner) == rf);
+	mutex_unlock(&rsm_lock);
+	return PTR_ERR_OR_ZERO(seg);
+}
+
+/**
+ * rsm_ioctl_seg_create() - RSM_IOC_SEG_CREATE: allocate a target segment
+ * @rf:		the calling file, which will own it
+ * @argp:	struct rsm_seg_create in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a bad geometry, flag or reserved field; -ENODEV for
+ * an interconnect that is not present; -ENOSPC or -ENOMEM past a limit or
+ * out of memory; -EFAULT.
+ */
 long rsm_ioctl_seg_create(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_seg_create args;
@@ -431,20 +454,14 @@ long rsm_ioctl_seg_create(struct rsm_file *rf, void __user *argp)
 	args.seg_id = seg->id;
 	args.size = seg->size;
 	args.mmap_offset = RSM_MMAP_OFFSET(seg->mobj.id);
-	rsm_seg_get(seg);	/* for the undo below */
 	mutex_unlock(&rsm_lock);
 
-	err = 0;
 	if (copy_to_user(argp, &args, sizeof(args))) {
 		/* the caller cannot know the id: do not leave it behind */
-		mutex_lock(&rsm_lock);
-		if (seg->state != RSM_SEG_STATE_DESTROYED)
-			rsm_seg_kill(seg, true);
-		mutex_unlock(&rsm_lock);
-		err = -EFAULT;
+		rsm_seg_destroy_id(rf, args.seg_id);
+		return -EFAULT;
 	}
-	rsm_seg_put(seg);
-	return err;
+	return 0;
 
 out_remove_mobj:
 	rsm_mobj_remove(&seg->mobj);
@@ -462,22 +479,24 @@ out_put:
 	return err;
 }
 
+/**
+ * rsm_ioctl_seg_destroy() - RSM_IOC_SEG_DESTROY: destroy a segment
+ * @rf:		the calling file
+ * @argp:	struct rsm_seg_ref in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a flag or reserved field; -ENOENT for no such
+ * segment; -EPERM for another file's without CAP_SYS_ADMIN; -EFAULT.
+ */
 long rsm_ioctl_seg_destroy(struct rsm_file *rf, void __user *argp)
 {
-	struct rsm_segment *seg;
 	struct rsm_seg_ref args;
 
 	if (copy_from_user(&args, argp, sizeof(args)))
 		return -EFAULT;
 	if (args.flags || args.reserved)
 		return -EINVAL;
-
-	mutex_lock(&rsm_lock);
-	seg = rsm_seg_find(rf, args.seg_id, true);
-	if (!IS_ERR(seg))
-		rsm_seg_kill(seg, rcu_access_pointer(seg->owner) == rf);
-	mutex_unlock(&rsm_lock);
-	return PTR_ERR_OR_ZERO(seg);
+	return rsm_seg_destroy_id(rf, args.seg_id);
 }
 
 /* the descriptor's owner and group: the caller's, or given by an admin */
@@ -503,6 +522,16 @@ static int rsm_publish_ids(const struct rsm_seg_publish *args, kuid_t *uid,
 	return 0;
 }
 
+/**
+ * rsm_ioctl_seg_publish() - RSM_IOC_SEG_PUBLISH: enter a segment in the registry
+ * @rf:		the calling file, owner of the segment
+ * @argp:	struct rsm_seg_publish in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a bad key, mode, id, flag or reserved field; -EPERM
+ * for ids the caller may not claim or another file's segment; -ENOENT;
+ * -EBUSY if already published; -EEXIST if the key is taken; -EFAULT.
+ */
 long rsm_ioctl_seg_publish(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_seg_publish args;
@@ -556,6 +585,15 @@ out_unlock:
 	return err;
 }
 
+/**
+ * rsm_ioctl_seg_unpublish() - RSM_IOC_SEG_UNPUBLISH: withdraw a segment and revoke its imports
+ * @rf:		the calling file
+ * @argp:	struct rsm_seg_ref in user memory
+ *
+ * Context: process context; takes rsm_lock.
+ * Return: 0; -EINVAL for a flag or reserved field or a segment not published;
+ * -ENOENT; -EPERM for another file's without CAP_SYS_ADMIN; -EFAULT.
+ */
 long rsm_ioctl_seg_unpublish(struct rsm_file *rf, void __user *argp)
 {
 	struct rsm_segment *seg;

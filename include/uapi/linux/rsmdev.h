@@ -102,7 +102,8 @@ struct rsm_node_info {
  *
  * The new segment is owned by the calling file; it starts in
  * RSM_SEG_STATE_CREATED with its header and directory initialised (every
- * partition free).
+ * partition free). Its size must not exceed 4 GiB (1 << RSM_MMAP_SHIFT,
+ * the window of one object in the mmap offset space).
  */
 struct rsm_seg_create {
 	__u32 part_size;
@@ -244,7 +245,9 @@ struct rsm_import {
  * @reserved:	zero
  *
  * Argument of RSM_IOC_UNIMPORT, RSM_IOC_GROUP_DESTROY and
- * RSM_IOC_CHANNEL_CLOSE.
+ * RSM_IOC_CHANNEL_CLOSE. Unimport fails with EBUSY while a segment group
+ * uses the import, and revokes mappings of it that are left; closing a
+ * channel destroys the groups that belong to it.
  */
 struct rsm_handle {
 	__u32 id;
