@@ -1,5 +1,6 @@
 // The data path end to end over the host backend (shared memory files, no
-// kernel), through the C++ API: selection in real segments (claims 1, 2, 7,
+// kernel) or, with RSM_TEST_BACKEND=kernel, over /dev/rsmdev, through the
+// C++ API: selection in real segments (claims 1, 2, 7,
 // 8, A), zero-copy, out-of-order release, waiting and wake-ups, and 4
 // senders to 1 receiver with mixed sizes.
 #include "test_util.hpp"
@@ -22,7 +23,7 @@ namespace {
 shm::endpoint::options host_endpoint(std::vector<shm_group_spec> groups = {},
                                      shm_wait_mode mode = SHM_WAIT_ADAPTIVE) {
     shm::endpoint::options o;
-    o.backend = SHM_BACKEND_HOST;
+    o.backend = test::backend();
     o.wait_mode = mode;
     o.groups = std::move(groups);
     return o;
@@ -30,7 +31,7 @@ shm::endpoint::options host_endpoint(std::vector<shm_group_spec> groups = {},
 
 shm::channel::options host_channel(shm_wait_mode mode = SHM_WAIT_ADAPTIVE) {
     shm::channel::options o;
-    o.backend = SHM_BACKEND_HOST;
+    o.backend = test::backend();
     o.wait_mode = mode;
     return o;
 }

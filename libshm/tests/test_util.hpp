@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <libshm/shm.h>
 #include <unistd.h>
@@ -41,6 +42,13 @@ inline bool matches(const void *buf, size_t len, uint64_t s, uint64_t k) {
     std::vector<unsigned char> want(len);
     fill(want.data(), len, s, k);
     return std::memcmp(want.data(), buf, len) == 0;
+}
+
+// The backend the data-path tests run over: the host backend, or the
+// kernel's when RSM_TEST_BACKEND=kernel (the in-VM suite runs them so).
+inline shm_backend backend() {
+    const char *b = std::getenv("RSM_TEST_BACKEND");
+    return b && std::strcmp(b, "kernel") == 0 ? SHM_BACKEND_KERNEL : SHM_BACKEND_HOST;
 }
 
 inline shm_endpoint_attr host_attr(uint32_t wait_mode = SHM_WAIT_ADAPTIVE) {
