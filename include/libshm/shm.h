@@ -64,9 +64,11 @@ enum shm_wait_mode {
  * this flag, or shm_flush(), does it for every message before it. */
 #define SHM_SEND_MORE 0x1U
 
-/* shm_release() flags */
-/* More releases follow at once: skip the check for a sender waiting for
- * room; the next release without it, or the next receive, does it. */
+/* shm_recv() and shm_release() flags */
+/* More receives or releases follow at once: skip the check for a sender
+ * waiting for room; the next receive or release without it does it for all,
+ * and so does a receive that finds nothing or goes to sleep. */
+#define SHM_RECV_MORE 0x1U
 #define SHM_RELEASE_MORE 0x1U
 
 /**
@@ -247,7 +249,7 @@ int shm_endpoint_arm(struct shm_endpoint *endpoint);
 int shm_endpoint_info(const struct shm_endpoint *endpoint, struct shm_info *info);
 int shm_endpoint_stats(const struct shm_endpoint *endpoint, struct shm_stats *stats);
 ssize_t shm_recv(struct shm_endpoint *endpoint, void *buf, size_t size, struct shm_msg_info *info,
-                 int64_t timeout_ns);
+                 unsigned int flags, int64_t timeout_ns);
 int shm_recv_view(struct shm_endpoint *endpoint, struct shm_view *view, int64_t timeout_ns);
 int shm_release(struct shm_endpoint *endpoint, const struct shm_view *view, unsigned int flags);
 

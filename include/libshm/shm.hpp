@@ -134,9 +134,9 @@ class endpoint {
 
     // Copies the next message into buf; errc::message_too_long leaves it in
     // place.
-    result<size_t> recv(std::span<std::byte> buf, timeout t = forever,
-                        shm_msg_info *info = nullptr) {
-        const ssize_t n = shm_recv(p_.get(), buf.data(), buf.size(), info, t.count());
+    result<size_t> recv(std::span<std::byte> buf, timeout t = forever, shm_msg_info *info = nullptr,
+                        unsigned flags = 0) {
+        const ssize_t n = shm_recv(p_.get(), buf.data(), buf.size(), info, flags, t.count());
         if (n < 0)
             return detail::error(n);
         return static_cast<size_t>(n);

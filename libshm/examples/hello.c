@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
     if (pid == 0)
         _exit(sender(backend));
 
-    n = shm_recv(ep, buf, sizeof(buf), &info, SHM_WAIT_FOREVER);
+    n = shm_recv(ep, buf, sizeof(buf), &info, 0, SHM_WAIT_FOREVER);
     if (n < 0)
         return die("recv", (int)n);
     printf("%.*s (channel %u, seq %llu, group %u)\n", (int)n, buf, info.channel,

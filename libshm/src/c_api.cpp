@@ -154,10 +154,10 @@ int shm_endpoint_stats(const struct shm_endpoint *endpoint, struct shm_stats *st
 }
 
 ssize_t shm_recv(struct shm_endpoint *endpoint, void *buf, size_t size, struct shm_msg_info *info,
-                 int64_t timeout_ns) {
+                 unsigned int flags, int64_t timeout_ns) {
     if (endpoint == nullptr || (buf == nullptr && size != 0) || timeout_ns < SHM_WAIT_FOREVER)
         return -EINVAL;
-    auto r = endpoint->impl->recv(buf, size, info, timeout_ns);
+    auto r = endpoint->impl->recv(buf, size, info, flags, timeout_ns);
     return r ? ssize_t(*r) : -code(r.error());
 }
 

@@ -382,7 +382,10 @@ result<bool> endpoint::next(int &s, notification &n, int64_t timeout_ns) {
 
 // --- receiving and releasing ----------------------------------------------------
 
-result<size_t> endpoint::recv(void *buf, size_t size, shm_msg_info *info, int64_t timeout_ns) {
+result<size_t> endpoint::recv(void *buf, size_t size, shm_msg_info *info, uint32_t flags,
+                              int64_t timeout_ns) {
+    if (flags & ~SHM_RECV_MORE)
+        return fail(EINVAL);
     int s;
     notification n;
     if (auto r = next(s, n, timeout_ns); !r)
@@ -397,7 +400,7 @@ result<size_t> endpoint::recv(void *buf, size_t size, shm_msg_info *info, int64_
     if (info)
         *info = shm_msg_info{n.seq, uint32_t(s), n.group, n.first, n.count, g.geo.part_size, 0};
     ++slot.outstanding;
-    free_message(uint32_t(s), n.group, n.first, n.count, n.len, 0);
+    free_message(uint32_t(s), n.group, n.first, n.count, n.len, flags);
     return size_t(n.len);
 }
 

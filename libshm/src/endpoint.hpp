@@ -33,7 +33,8 @@ class endpoint {
 
     // Copy the next message into buf; EMSGSIZE (message left in place) when
     // size is too small.
-    result<size_t> recv(void *buf, size_t size, shm_msg_info *info, int64_t timeout_ns);
+    result<size_t> recv(void *buf, size_t size, shm_msg_info *info, uint32_t flags,
+                        int64_t timeout_ns);
     // The next message in place, until release().
     result<void> recv_view(shm_view &view, int64_t timeout_ns);
     result<void> release(const shm_view &view, uint32_t flags);

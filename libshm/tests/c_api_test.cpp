@@ -152,10 +152,11 @@ TEST(CApi, DataPathCallsCheckTheirArguments) {
     EXPECT_EQ(-EINVAL, shm_send(p.ch, buf, 1, 0x2, 0)); // unknown flag
     EXPECT_EQ(-EINVAL, shm_send(p.ch, buf, 1, 0, -5));  // timeout below SHM_WAIT_FOREVER
     EXPECT_EQ(-EMSGSIZE, shm_send(p.ch, buf, (1 << 20) + 1, 0, 0));
-    EXPECT_EQ(-EINVAL, shm_recv(nullptr, buf, sizeof(buf), nullptr, 0));
-    EXPECT_EQ(-EINVAL, shm_recv(p.ep, nullptr, 10, nullptr, 0));
-    EXPECT_EQ(-EINVAL, shm_recv(p.ep, buf, sizeof(buf), nullptr, -2));
-    EXPECT_EQ(-EAGAIN, shm_recv(p.ep, buf, sizeof(buf), nullptr, 0));
+    EXPECT_EQ(-EINVAL, shm_recv(nullptr, buf, sizeof(buf), nullptr, 0, 0));
+    EXPECT_EQ(-EINVAL, shm_recv(p.ep, nullptr, 10, nullptr, 0, 0));
+    EXPECT_EQ(-EINVAL, shm_recv(p.ep, buf, sizeof(buf), nullptr, 0, -2));
+    EXPECT_EQ(-EINVAL, shm_recv(p.ep, buf, sizeof(buf), nullptr, 0x10, 0)); // unknown flag
+    EXPECT_EQ(-EAGAIN, shm_recv(p.ep, buf, sizeof(buf), nullptr, 0, 0));
     EXPECT_EQ(-EINVAL, shm_recv_view(p.ep, nullptr, 0));
     EXPECT_EQ(-EINVAL, shm_release(p.ep, nullptr, 0));
     EXPECT_EQ(-EINVAL, shm_reserve(p.ch, 10, nullptr, 0));
@@ -192,7 +193,7 @@ TEST(CApi, ReservationsAreCheckedAtCommitAndCancel) {
     EXPECT_EQ(0, shm_commit(p.ch, &r, 100, 0));
     EXPECT_EQ(-EINVAL, shm_cancel(p.ch, &r));
     char buf[128];
-    EXPECT_EQ(100, shm_recv(p.ep, buf, sizeof(buf), nullptr, 0));
+    EXPECT_EQ(100, shm_recv(p.ep, buf, sizeof(buf), nullptr, 0, 0));
 }
 
 TEST(CApi, InfoDescribesTheTemplateOnBothSides) {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <libshm/shm.h>
+#include <libshm/shm.hpp>
 #include <unistd.h>
 #include <vector>
 
@@ -68,5 +68,12 @@ inline shm_connect_attr host_connect(uint32_t wait_mode = SHM_WAIT_ADAPTIVE,
 }
 
 constexpr int64_t second = 1000000000;
+
+// The error of a result, errc{0} when it succeeded (never .error() of a
+// value).
+template <class T>
+shm::errc err_of(const shm::result<T> &r) {
+    return r ? shm::errc{0} : r.error();
+}
 
 } // namespace test

@@ -190,7 +190,7 @@ TEST(n_senders_to_one_receiver_mixed_sizes)
 			TH_LOG("sender %d: status %#x", s, status);
 	}
 	/* nothing more, nothing twice */
-	EXPECT_EQ(-EAGAIN, shm_recv(ep, big, sizeof(big), NULL, 0));
+	EXPECT_EQ(-EAGAIN, shm_recv(ep, big, sizeof(big), NULL, 0, 0));
 	TH_LOG("%llu messages from %d processes checked",
 	       (unsigned long long)total, SENDERS);
 	shm_endpoint_close(ep);
