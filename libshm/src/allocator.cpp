@@ -45,6 +45,15 @@ std::optional<uint32_t> partition_allocator::find_run(uint32_t from, uint32_t n)
 }
 
 void partition_allocator::set_bits(uint32_t first, uint32_t n, bool on) {
+    const uint32_t bit = first & 63;
+    if (bit + n <= 64) { // within one word: the common case
+        const uint64_t m = (n == 64 ? ~0ULL : (1ULL << n) - 1) << bit;
+        if (on)
+            bits_[first >> 6] |= m;
+        else
+            bits_[first >> 6] &= ~m;
+        return;
+    }
     for (uint32_t p = first; p < first + n;) {
         const uint32_t bit = p & 63;
         const uint32_t k = std::min(64 - bit, first + n - p);
@@ -55,13 +64,6 @@ void partition_allocator::set_bits(uint32_t first, uint32_t n, bool on) {
             bits_[p >> 6] &= ~m;
         p += k;
     }
-}
-
-void partition_allocator::push(uint32_t first, uint32_t n) {
-    if (tail_ - head_ == flights_.size())
-        compact();
-    flights_[tail_++ & mask_] = flight{first, n};
-    ++live_;
 }
 
 // Tombstones stuck behind a message the receiver still holds fill the list;
@@ -81,7 +83,7 @@ void partition_allocator::pop_tombstones() {
         ++head_;
 }
 
-std::optional<uint32_t> partition_allocator::allocate(uint32_t n) {
+std::optional<uint32_t> partition_allocator::allocate_searching(uint32_t n) {
     if (n == 0 || n > count_)
         return std::nullopt;
     std::optional<uint32_t> first = find_run(cursor_, n);
@@ -98,6 +100,7 @@ std::optional<uint32_t> partition_allocator::allocate(uint32_t n) {
 void partition_allocator::shrink_last(uint32_t first, uint32_t n, uint32_t keep) {
     flight &f = flights_[(tail_ - 1) & mask_];
     set_bits(first + keep, n - keep, false);
+    failed_search_ = UINT32_MAX;
     if (keep == 0) {
         --tail_;
         --live_;
@@ -109,7 +112,10 @@ void partition_allocator::shrink_last(uint32_t first, uint32_t n, uint32_t keep)
 }
 
 uint32_t partition_allocator::reap(const rsm_dir_entry *dir, uint64_t freed_now) {
-    if (freed_now == seen_freed_)
+    // The receiver sets a message's entries FREE before it counts it, so
+    // the in-order walk may find more than the counter says and run ahead
+    // of it; until the counter passes what we found, there is nothing new.
+    if (int64_t(freed_now - seen_freed_) <= 0)
         return 0;
     const uint64_t delta = freed_now - seen_freed_;
     uint32_t reaped = 0;
@@ -138,6 +144,8 @@ uint32_t partition_allocator::reap(const rsm_dir_entry *dir, uint64_t freed_now)
         ++reaped;
     }
     pop_tombstones();
+    if (reaped != 0)
+        failed_search_ = UINT32_MAX;
     // An honest receiver's counter never runs ahead of what the directory
     // shows; if it does, do not rescan until it moves again.
     seen_freed_ = std::max(seen_freed_ + reaped, freed_now);
@@ -146,13 +154,19 @@ uint32_t partition_allocator::reap(const rsm_dir_entry *dir, uint64_t freed_now)
 
 std::optional<uint32_t> partition_allocator::allocate_or_reap(uint32_t n, const rsm_dir_entry *dir,
                                                               const uint64_t &freed) {
-    if (std::optional<uint32_t> first = allocate(n))
+    if (std::optional<uint32_t> first = at_cursor(n))
         return first;
     // acquire: pairs with the receiver's release store of the counter, made
     // after the directory entries it counts went FREE.
-    if (reap(dir, load_acquire(freed)) == 0)
+    if (reap(dir, load_acquire(freed)) != 0)
+        if (std::optional<uint32_t> first = at_cursor(n))
+            return first;
+    if (n >= failed_search_)
         return std::nullopt;
-    return allocate(n);
+    std::optional<uint32_t> first = allocate_searching(n);
+    if (!first)
+        failed_search_ = n;
+    return first;
 }
 
 } // namespace shm::detail

@@ -224,21 +224,8 @@ result<void> channel::flush() {
     return notify();
 }
 
-void channel::fill(shm_reservation &res, uint64_t len) {
-    const tx_group &g = groups_[pending_.group];
-    res.data = g.data + (size_t(pending_.first) << g.shift);
-    res.cap = len;
-    res.group = pending_.group;
-    res.first = pending_.first;
-    res.count = pending_.count;
-    res.part_size = 1U << g.shift;
-    res.token = ++reservations_;
-    reserved_ = true;
-    if (pending_.fallback)
-        ++stats_.fallbacks;
-}
-
-result<void> channel::reserve(size_t len, shm_reservation &res, int64_t timeout_ns) {
+// Room for len bytes (pending_), waiting as the channel's mode says.
+result<void> channel::acquire_room(uint64_t len, int64_t timeout_ns) {
     if (reserved_)
         return fail(EBUSY);
     if (len > policy_.max_message())
@@ -250,38 +237,39 @@ result<void> channel::reserve(size_t len, shm_reservation &res, int64_t timeout_
     result<bool> r = try_reserve(len);
     if (!r)
         return std::unexpected(r.error());
-    if (!*r) {
-        // Messages sent with SHM_SEND_MORE must not wait behind our sleep.
-        if (auto f = flush(); !f)
-            return f;
-        auto attempt = [&] { return try_reserve(len); };
-        auto set_flag = [&](bool on) {
-            // Relaxed: ordered by the full fence that follows a set; the
-            // receiver loads it after its own fence (endpoint.cpp).
-            store_relaxed(producer_->sender_waiting, on ? 1U : 0U);
-        };
-        auto sleep = [&](int64_t ns) -> result<void> {
-            result<wait_events> ev = be_->wait(ns);
-            if (!ev)
-                return std::unexpected(ev.error());
-            if (ev->revoked)
-                return fail(EIDRM);
-            return check_alive();
-        };
-        const uint64_t slept = waits_.sleeps;
-        result<void> w =
-            adaptive_wait(cfg_.wait_mode, spin_, timeout_ns, waits_, attempt, set_flag, sleep);
-        stats_.waits += waits_.sleeps - slept;
-        if (!w)
-            return w;
-    }
-    fill(res, len);
-    return {};
+    if (*r)
+        return {};
+    return wait_for_room(len, timeout_ns);
 }
 
-result<void> channel::commit(shm_reservation &res, size_t len, uint32_t flags) {
-    if (!reserved_ || res.token != reservations_ || (flags & ~SHM_SEND_MORE) || len > res.cap)
-        return fail(EINVAL);
+result<void> channel::wait_for_room(uint64_t len, int64_t timeout_ns) {
+    // Messages sent with SHM_SEND_MORE must not wait behind our sleep.
+    if (auto f = flush(); !f)
+        return f;
+    auto attempt = [&] { return try_reserve(len); };
+    auto set_flag = [&](bool on) {
+        // Relaxed: ordered by the full fence that follows a set; the
+        // receiver loads it after its own fence (endpoint.cpp).
+        store_relaxed(producer_->sender_waiting, on ? 1U : 0U);
+    };
+    auto sleep = [&](int64_t ns) -> result<void> {
+        result<wait_events> ev = be_->wait(ns);
+        if (!ev)
+            return std::unexpected(ev.error());
+        if (ev->revoked)
+            return fail(EIDRM);
+        return check_alive();
+    };
+    const uint64_t slept = waits_.sleeps;
+    result<void> w =
+        adaptive_wait(cfg_.wait_mode, spin_, timeout_ns, waits_, attempt, set_flag, sleep);
+    stats_.waits += waits_.sleeps - slept;
+    return w;
+}
+
+// Publish the message in pending_'s partitions: directory, ring entry,
+// counters; then the doorbell check unless SHM_SEND_MORE.
+result<void> channel::publish(uint64_t len, uint32_t flags) {
     tx_group &g = groups_[pending_.group];
     const uint32_t count = parts_for(len, g.shift);
     if (count < pending_.count)
@@ -289,12 +277,11 @@ result<void> channel::commit(shm_reservation &res, size_t len, uint32_t flags) {
     dir_write_message(g.dir, pending_.first, count, uint32_t(len), ring_.next_seq());
     ring_.publish(pending_.group, pending_.first, count, uint32_t(len));
     add_single_writer(g.header->messages, uint64_t(1));
-    add_single_writer(g.header->bytes, uint64_t(len));
+    add_single_writer(g.header->bytes, len);
     ++stats_.messages;
     stats_.bytes += len;
     stats_.part_bytes += uint64_t(count) << g.shift;
-    reserved_ = false;
-    res.token = 0;
+    stats_.fallbacks += pending_.fallback;
     if (flags & SHM_SEND_MORE) {
         unflushed_ = true;
         return {};
@@ -302,12 +289,33 @@ result<void> channel::commit(shm_reservation &res, size_t len, uint32_t flags) {
     return notify();
 }
 
+result<void> channel::reserve(size_t len, shm_reservation &res, int64_t timeout_ns) {
+    if (auto r = acquire_room(len, timeout_ns); !r)
+        return r;
+    const tx_group &g = groups_[pending_.group];
+    res.data = g.data + (size_t(pending_.first) << g.shift);
+    res.cap = len;
+    res.group = pending_.group;
+    res.first = pending_.first;
+    res.count = pending_.count;
+    res.part_size = 1U << g.shift;
+    res.token = ++reservations_;
+    reserved_ = true;
+    return {};
+}
+
+result<void> channel::commit(shm_reservation &res, size_t len, uint32_t flags) {
+    if (!reserved_ || res.token != reservations_ || (flags & ~SHM_SEND_MORE) || len > res.cap)
+        return fail(EINVAL);
+    reserved_ = false;
+    res.token = 0;
+    return publish(len, flags);
+}
+
 result<void> channel::cancel(shm_reservation &res) {
     if (!reserved_ || res.token != reservations_)
         return fail(EINVAL);
     groups_[pending_.group].alloc.shrink_last(pending_.first, pending_.count, 0);
-    if (pending_.fallback)
-        --stats_.fallbacks;
     reserved_ = false;
     res.token = 0;
     return {};
@@ -316,11 +324,11 @@ result<void> channel::cancel(shm_reservation &res) {
 result<void> channel::send(const void *buf, size_t len, uint32_t flags, int64_t timeout_ns) {
     if (flags & ~SHM_SEND_MORE)
         return fail(EINVAL);
-    shm_reservation res;
-    if (auto r = reserve(len, res, timeout_ns); !r)
+    if (auto r = acquire_room(len, timeout_ns); !r)
         return r;
-    std::memcpy(res.data, buf, len);
-    return commit(res, len, flags);
+    const tx_group &g = groups_[pending_.group];
+    std::memcpy(g.data + (size_t(pending_.first) << g.shift), buf, len);
+    return publish(len, flags);
 }
 
 result<bool> channel::arm(size_t len) {

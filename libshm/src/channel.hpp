@@ -60,9 +60,11 @@ class channel {
     result<bool> try_claim(uint32_t s);
     result<void> attach();
     result<bool> try_reserve(uint64_t len);
+    result<void> acquire_room(uint64_t len, int64_t timeout_ns);
+    [[gnu::noinline, gnu::cold]] result<void> wait_for_room(uint64_t len, int64_t timeout_ns);
+    result<void> publish(uint64_t len, uint32_t flags);
     result<void> notify();
     result<void> check_alive() const;
-    void fill(shm_reservation &res, uint64_t len);
 
     std::unique_ptr<backend> be_; // first: closed after every segment
     connect_config cfg_;

@@ -199,21 +199,35 @@ void endpoint::queue_room_check(uint32_t s) {
     }
 }
 
+// After the full fence: ring the sender of slot s if it waits for room.
+void endpoint::wake_if_waiting(uint32_t s) {
+    rx_slot &slot = slots_[s];
+    slot.room_check = false;
+    if (load_relaxed(slot.producer->sender_waiting) != 0) {
+        ++stats_.doorbells;
+        (void)be_->wake_sender(slot.ring_seg, s);
+    }
+}
+
 void endpoint::check_rooms() {
     if (room_checks_.empty())
         return;
     // Pairs with the sender's store of its waiting flag, full fence and
-    // re-try: our FREE stores and tail store come before this load.
+    // re-try: our FREE stores and tail stores come before these loads.
     full_fence();
-    for (uint32_t s : room_checks_) {
-        rx_slot &slot = slots_[s];
-        slot.room_check = false;
-        if (load_relaxed(slot.producer->sender_waiting) != 0) {
-            ++stats_.doorbells;
-            (void)be_->wake_sender(slot.ring_seg, s);
-        }
-    }
+    for (uint32_t s : room_checks_)
+        wake_if_waiting(s);
     room_checks_.clear();
+}
+
+void endpoint::check_room_now(uint32_t s) {
+    full_fence(); // as in check_rooms()
+    wake_if_waiting(s);
+    if (!room_checks_.empty()) {
+        for (uint32_t q : room_checks_)
+            wake_if_waiting(q);
+        room_checks_.clear();
+    }
 }
 
 void endpoint::idle_work() {
@@ -356,6 +370,12 @@ result<bool> endpoint::arm() {
 }
 
 result<bool> endpoint::next(int &s, notification &n, int64_t timeout_ns) {
+    if (!armed_ && room_checks_.empty() && (s = find(n)) >= 0)
+        return true; // the fast path
+    return wait_next(s, n, timeout_ns);
+}
+
+result<bool> endpoint::wait_next(int &s, notification &n, int64_t timeout_ns) {
     if (armed_)
         disarm();
     check_rooms(); // releases made with SHM_RELEASE_MORE
@@ -433,9 +453,10 @@ void endpoint::free_message(uint32_t s, uint32_t group, uint32_t first, uint32_t
     // them; pairs with the sender's acquire load (allocator.cpp).
     store_release(g.line->freed, ++g.freed);
     --slot.outstanding;
-    queue_room_check(s);
-    if (!(flags & SHM_RELEASE_MORE))
-        check_rooms();
+    if (flags & SHM_RELEASE_MORE)
+        queue_room_check(s);
+    else
+        check_room_now(s);
     if (slot.ph != phase::active && slot.outstanding == 0)
         finish_if_drained(s);
 }

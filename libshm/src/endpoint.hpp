@@ -91,10 +91,13 @@ class endpoint {
     // ready (peeked, not consumed).
     result<bool> poll(int &slot, notification &n);
     result<bool> next(int &slot, notification &n, int64_t timeout_ns);
+    [[gnu::noinline]] result<bool> wait_next(int &slot, notification &n, int64_t timeout_ns);
     void idle_work();
     void scan_claims();
     void check_liveness();
     void check_rooms();
+    void check_room_now(uint32_t s);
+    void wake_if_waiting(uint32_t s);
     void queue_room_check(uint32_t s);
     void finish_if_drained(uint32_t s);
     void reset_slot(uint32_t s);

@@ -17,6 +17,18 @@ selection_policy::selection_policy(std::span<const group_geometry> groups) {
     }
     std::stable_sort(sorted_.begin(), sorted_.begin() + n_,
                      [](const entry &a, const entry &b) { return a.part_size < b.part_size; });
+    // Within a class every length has the same largest partition size not
+    // above it (sizes are powers of two); only a capacity inside the class
+    // makes eligibility, and so the start, depend on the exact length.
+    for (uint32_t c = 0; c < classes; ++c) {
+        const uint64_t lo = c == 0 ? 0 : 1ULL << (c - 1);
+        const uint64_t hi = c == 0 ? 0 : (c + 1 == classes ? UINT64_MAX : (1ULL << c) - 1);
+        bool exact = true;
+        for (uint32_t i = 0; i < n_; ++i)
+            if (sorted_[i].capacity >= lo && sorted_[i].capacity < hi)
+                exact = false;
+        class_start_[c] = exact ? uint8_t(first_candidate(lo)) : variable;
+    }
 }
 
 uint32_t selection_policy::first_candidate(uint64_t len) const {

@@ -40,7 +40,7 @@ class selection_policy {
     // first of count contiguous free partitions of that group, or nothing.
     template <class TryGroup>
     std::optional<selection> select(uint64_t len, TryGroup &&try_group) const {
-        const uint32_t start = first_candidate(len);
+        const uint32_t start = start_for(len);
         if (start == n_)
             return std::nullopt;
         const uint32_t preferred = sorted_[start].part_size;
@@ -59,6 +59,13 @@ class selection_policy {
     // group can carry len at all.
     uint32_t first_candidate(uint64_t len) const;
 
+    // first_candidate(), from a table when len's power-of-two class holds
+    // no group's capacity (then every length of the class starts alike).
+    uint32_t start_for(uint64_t len) const {
+        const uint32_t c = len_class(len);
+        return class_start_[c] != variable ? class_start_[c] : first_candidate(len);
+    }
+
     // The order in which groups are tried for len (for tests and tables).
     std::string order(uint64_t len) const;
 
@@ -69,6 +76,15 @@ class selection_policy {
     uint32_t size() const { return n_; }
 
   private:
+    // Class of a length: 0 for 0, else its bit width (lengths 2^(c-1) ..
+    // 2^c - 1); lengths past 2^32 share the last class.
+    static uint32_t len_class(uint64_t len) {
+        const uint32_t c = uint32_t(64 - __builtin_clzll(len | 1)) - (len == 0 ? 1 : 0);
+        return c < classes ? c : classes - 1;
+    }
+    static constexpr uint32_t classes = 34;
+    static constexpr uint8_t variable = 0xff;
+
     struct entry {
         uint32_t group;
         uint32_t part_size;
@@ -79,6 +95,7 @@ class selection_policy {
     std::array<group_geometry, max_groups> groups_{};
     uint32_t n_ = 0;
     uint64_t max_message_ = 0;
+    std::array<uint8_t, classes> class_start_{};
 };
 
 } // namespace shm::detail

@@ -151,16 +151,23 @@ struct model {
         }
         return std::nullopt;
     }
-    std::optional<uint32_t> allocate(uint32_t n) {
-        std::optional<uint32_t> f = find(cursor, n);
-        if (!f && cursor != 0)
-            f = find(0, n);
+    std::optional<uint32_t> take(std::optional<uint32_t> f, uint32_t n) {
         if (f) {
             for (uint32_t p = *f; p < *f + n; ++p)
                 used[p] = true;
             cursor = *f + n == count ? 0 : *f + n;
         }
         return f;
+    }
+    std::optional<uint32_t> at_cursor(uint32_t n) {
+        std::optional<uint32_t> f = find(cursor, n);
+        return take(f == cursor ? f : std::nullopt, n);
+    }
+    std::optional<uint32_t> search(uint32_t n) {
+        std::optional<uint32_t> f = find(cursor, n);
+        if (!f && cursor != 0)
+            f = find(0, n);
+        return take(f, n);
     }
     bool reap(const segment_side &seg) {
         if (seg.freed == seen)
@@ -172,10 +179,14 @@ struct model {
                 used[p] = false, any = true;
         return any;
     }
+    // the cursor; after a reap the cursor again; then a search
     std::optional<uint32_t> allocate_or_reap(uint32_t n, const segment_side &seg) {
-        if (auto f = allocate(n))
+        if (auto f = at_cursor(n))
             return f;
-        return reap(seg) ? allocate(n) : std::nullopt;
+        if (reap(seg))
+            if (auto f = at_cursor(n))
+                return f;
+        return search(n);
     }
     void shrink(uint32_t first, uint32_t n, uint32_t keep) {
         for (uint32_t p = first + keep; p < first + n; ++p)

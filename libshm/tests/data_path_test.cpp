@@ -471,23 +471,24 @@ TEST(DataPath, FourSendersOneReceiverMixedSizesNoneLostDuplicatedCorruptedOrReor
         // Held views keep their partitions: a receiver that holds views
         // must not block with them (a 1 MiB sender may need that room).
         auto timeout = held.empty() ? shm::timeout(30s) : shm::no_wait;
+        auto release_held = [&] {
+            for (auto &h : held)
+                EXPECT_TRUE(ep.release(h));
+            held.clear();
+        };
         if (got % 2 == 0) {
             shm_msg_info info{};
             auto n = ep.recv(buf, timeout, &info);
-            if (!n && n.error() == shm::errc::would_block) {
-                for (auto &v : held)
-                    ASSERT_TRUE(ep.release(v));
-                held.clear();
+            if (test::err_of(n) == shm::errc::would_block) {
+                release_held();
                 continue;
             }
             ASSERT_TRUE(n) << shm::message(n.error()) << " after " << got;
             check(info.channel, info.seq, buf.data(), *n);
         } else {
             auto v = ep.recv_view(timeout);
-            if (!v && v.error() == shm::errc::would_block) {
-                for (auto &h : held)
-                    ASSERT_TRUE(ep.release(h));
-                held.clear();
+            if (test::err_of(v) == shm::errc::would_block) {
+                release_held();
                 continue;
             }
             ASSERT_TRUE(v) << shm::message(v.error()) << " after " << got;

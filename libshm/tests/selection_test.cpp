@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <optional>
+#include <random>
 #include <set>
 #include <vector>
 
@@ -189,4 +190,25 @@ TEST(Selection, TableShowsSpanLimitedRanges) {
               "  0 B        .. 128 B       g0 g1\n"
               "  129 B      .. 16 KiB      g1\n",
               p.table());
+}
+
+TEST(Selection, StartTableAgreesWithTheRuleForEveryLength) {
+    // start_for() answers from a per-power-of-two table where it can; it
+    // must give what first_candidate() computes, at every length.
+    const std::vector<std::vector<group_geometry>> templates{
+        {default_template().begin(), default_template().end()},
+        {{64, 1024, 2}, {4096, 64, 4}},
+        {{4096, 64, 4}, {256, 16, 4}, {256, 64, 8}},
+        {{64, 8, 3}, {128, 8, 5}, {1024, 4, 3}, {65536, 4, 2}},
+    };
+    std::mt19937_64 rng(5);
+    for (const auto &t : templates) {
+        selection_policy p(t);
+        for (uint64_t len = 0; len <= 70000; ++len)
+            ASSERT_EQ(p.first_candidate(len), p.start_for(len)) << len;
+        for (int i = 0; i < 100000; ++i) {
+            const uint64_t len = rng() >> (rng() % 64);
+            ASSERT_EQ(p.first_candidate(len), p.start_for(len)) << len;
+        }
+    }
 }
