@@ -225,8 +225,9 @@ static int rsm_wait_events(struct rsm_file *rf, struct rsm_segment *seg,
 	ktime_t deadline = 0, left = 0;
 	long ret;
 
+	/* any s64 is a valid limit: saturate rather than overflow */
 	if (!forever)
-		deadline = ktime_add_ns(ktime_get(), timeout_ns);
+		deadline = ktime_add_safe(ktime_get(), ns_to_ktime(timeout_ns));
 	for (;;) {
 		if (rsm_wait_take(rf, seg, &args->pending, &args->revoked))
 			return 0;

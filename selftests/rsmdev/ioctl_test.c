@@ -523,6 +523,21 @@ TEST_F(rsm, poll_reports_pending_signals)
 	EXPECT_EQ(0, poll(&pfd, 1, 0));
 }
 
+TEST_F(rsm, wait_with_the_longest_limit)
+{
+	struct rsm_seg_create c;
+	struct rsm_import imp;
+	struct rsm_wait w;
+
+	ASSERT_EQ(0, make_published(self->fd, 64, 4, rsm_key(14), &c));
+	ASSERT_EQ(0, rsm_import_key(self->fd2, rsm_key(14), RSM_ACCESS_RW,
+				    &imp));
+	ASSERT_EQ(0, rsm_signal(self->fd2, imp.import_id, 0));
+	/* the deadline saturates: no overflow (UBSAN watches), no error */
+	ASSERT_EQ(0, rsm_wait(self->fd, INT64_MAX, 0, &w));
+	EXPECT_EQ(1, w.pending);
+}
+
 TEST_F(rsm, wait_times_out)
 {
 	long long t0 = rsm_now_ns();
