@@ -7,6 +7,7 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 
 #include "rsm_util.h"
 #include "kselftest_harness.h"
@@ -582,6 +583,32 @@ TEST_F(rsm, wait_wakes_on_a_signal)
 	ASSERT_EQ(0, pthread_create(&t, NULL, ring_later, &r));
 	ASSERT_EQ(0, rsm_wait(self->fd, 20LL * 1000 * 1000 * 1000, 0, &w));
 	EXPECT_EQ(1, w.pending);
+	pthread_join(t, NULL);
+}
+
+static void on_usr1(int sig)
+{
+}
+
+static void *interrupt_later(void *arg)
+{
+	usleep(100 * 1000);
+	pthread_kill(*(pthread_t *)arg, SIGUSR1);
+	return NULL;
+}
+
+TEST_F(rsm, wait_is_interrupted_by_a_signal)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	pthread_t self_thread = pthread_self(), t;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, pthread_create(&t, NULL, interrupt_later, &self_thread));
+	EXPECT_EQ(-EINTR, rsm_wait(self->fd, RSM_WAIT_FOREVER, 0, NULL));
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, pthread_create(&t, NULL, interrupt_later, &self_thread));
+	EXPECT_EQ(-EINTR, rsm_wait(self->fd, 60LL * 1000 * 1000 * 1000, 0,
+				   NULL));
 	pthread_join(t, NULL);
 }
 
