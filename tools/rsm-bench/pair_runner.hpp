@@ -1,0 +1,37 @@
+// Runs the two sides of a benchmark as two processes, each pinned to its own
+// CPU, and supervises them: collects side 0's result rows through a pipe,
+// kills both on a time limit or when either fails, and reports which.
+#pragma once
+
+#include "csv.hpp"
+#include "failure.hpp"
+#include "pair_barrier.hpp"
+
+#include <array>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rsm::bench {
+
+struct pair_spec {
+    std::string label; // "floor lat busy-poll copy", for messages
+    std::array<int, 2> cpus{0, 1};
+    double timeout_s = 600;
+    // Runs in the child for side 0 or 1; report_fd is where side 0 writes
+    // CSV rows. Returns the child's exit status.
+    std::function<int(int side, pair_barrier &barrier, int report_fd)> side_main;
+};
+
+struct pair_outcome {
+    std::vector<row> rows;
+    bool timed_out = false;
+    // Empty on success; else why the pair failed (a side's exit status...).
+    std::string error;
+    bool verify_failed = false;
+};
+
+// Fails only when the pair could not be started at all.
+result<pair_outcome> run_pair(const pair_spec &spec);
+
+} // namespace rsm::bench

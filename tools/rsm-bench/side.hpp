@@ -1,0 +1,40 @@
+// One process of a benchmark pair: side 0 (the initiator) times and reports,
+// side 1 (the responder) mirrors it. Both run the same plan in lock step.
+#pragma once
+
+#include "clock.hpp"
+#include "csv.hpp"
+#include "pair_barrier.hpp"
+#include "plan.hpp"
+#include "wait_policy.hpp"
+
+#include <cstddef>
+#include <string_view>
+
+namespace rsm::bench {
+
+// Exit status of a side whose payload check failed (any other failure: 1).
+inline constexpr int exit_verify_failed = 2;
+
+struct side_context {
+    int index = 0;
+    const tick_clock *clock = nullptr;
+    wait_policy wait;
+    const run_plan *plan = nullptr;
+    pair_barrier *barrier = nullptr;
+    // Side 0 writes its result rows here (a pipe to the supervisor).
+    int report_fd = -1;
+    // system, test, mode, variant, launch, working set, note: filled in.
+    row base;
+
+    bool initiator() const { return index == 0; }
+    void emit(const row &r) const;
+};
+
+// A side cannot go on (an I/O error, a peer that vanished): say why and exit.
+[[noreturn]] void die(const side_context &s, std::string_view what);
+[[noreturn]] void die_errno(const side_context &s, std::string_view what);
+// A message arrived wrong.
+[[noreturn]] void verify_failed(const side_context &s, std::size_t size, uint64_t seq);
+
+} // namespace rsm::bench
