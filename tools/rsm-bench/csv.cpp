@@ -12,8 +12,8 @@ namespace {
 
 constexpr std::string_view header =
     "launch,system,test,mode,variant,size,working_set,iterations,"
-    "min_ns,p50_ns,p99_ns,p999_ns,max_ns,mean_ns,mb_per_s,msg_per_s,note";
-constexpr std::size_t field_count = 17;
+    "min_ns,p50_ns,p99_ns,p999_ns,max_ns,mean_ns,mb_per_s,msg_per_s,line_ns,note";
+constexpr std::size_t field_count = 18;
 
 // NaN (a figure a peer does not report) is written as an empty field.
 std::string number(double v) {
@@ -60,7 +60,7 @@ std::string to_csv(const row &r) {
         s += ",,";
     else
         s += number(r.mb_per_s) + ',' + number(r.msg_per_s) + ',';
-    return s + clean(r.note);
+    return s + number(r.line_ns) + ',' + clean(r.note);
 }
 
 result<row> parse_row(std::string_view line) {
@@ -80,13 +80,14 @@ result<row> parse_row(std::string_view line) {
     r.test = f[2];
     r.mode = f[3];
     r.variant = f[4];
-    r.note = f[16];
+    r.note = f[17];
     bool ok = parse_number(f[0], r.launch) && parse_number(f[5], r.size) &&
               parse_number(f[6], r.working_set) && parse_number(f[7], r.iterations) &&
               parse_number(f[8], r.lat.min) && parse_number(f[9], r.lat.p50) &&
               parse_number(f[10], r.lat.p99) && parse_number(f[11], r.lat.p999) &&
               parse_number(f[12], r.lat.max) && parse_number(f[13], r.lat.mean) &&
-              parse_number(f[14], r.mb_per_s) && parse_number(f[15], r.msg_per_s);
+              parse_number(f[14], r.mb_per_s) && parse_number(f[15], r.msg_per_s) &&
+              parse_number(f[16], r.line_ns);
     if (!ok)
         return fail("a numeric field does not parse");
     if (r.system.empty() || r.test.empty() || r.mode.empty() || r.variant.empty() || r.size == 0)

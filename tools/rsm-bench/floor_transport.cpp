@@ -32,7 +32,7 @@ floor_endpoint::floor_endpoint(std::byte *base, std::size_t ring_bytes, int side
 
 void floor_endpoint::prepare(std::size_t size) noexcept {
     std::size_t slot = slot_size_for(size);
-    std::size_t slots = std::bit_floor(std::min(max_slots, ring_bytes_ / slot));
+    std::size_t slots = std::min(max_slots, ring_bytes_ / slot);
     out_.slot_size = in_.slot_size = slot;
     out_.slots = in_.slots = slots;
     // Each side resets what it reads (the inbound ring's headers and
@@ -42,13 +42,14 @@ void floor_endpoint::prepare(std::size_t size) noexcept {
         reinterpret_cast<floor_slot_header *>(in_.slot(i))->seq.store(0, std::memory_order_relaxed);
     in_.consumed->store(0, std::memory_order_relaxed);
     head_ = cached_consumed_ = next_ = 0;
+    head_slot_ = next_slot_ = 0;
 }
 
 void floor_endpoint::block(bool tx, bool rx) noexcept {
     uint32_t key = my_bell_->prepare_wait();
     bool ready =
         (tx && head_ - out_.consumed->load(std::memory_order_acquire) < out_.slots) ||
-        (rx && reinterpret_cast<floor_slot_header *>(in_.slot(next_))
+        (rx && reinterpret_cast<floor_slot_header *>(in_.slot(next_slot_))
                        ->seq.load(std::memory_order_acquire) == static_cast<uint32_t>(next_ + 1));
     if (ready)
         my_bell_->cancel_wait();

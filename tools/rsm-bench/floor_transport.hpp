@@ -19,7 +19,6 @@
 #include "wait_policy.hpp"
 
 #include <atomic>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <immintrin.h>
@@ -63,30 +62,32 @@ class floor_endpoint {
             if (head_ - cached_consumed_ >= out_.slots)
                 return nullptr;
         }
-        return out_.slot(head_) + data_offset(n);
+        return out_.slot(head_slot_) + data_offset(n);
     }
 
     void commit(std::size_t n) noexcept {
-        auto *h = reinterpret_cast<floor_slot_header *>(out_.slot(head_));
+        auto *h = reinterpret_cast<floor_slot_header *>(out_.slot(head_slot_));
         h->len = static_cast<uint32_t>(n);
         // Release: the payload and len are visible before the number that
         // says the slot is full (pairs with the acquire in try_view()).
         h->seq.store(static_cast<uint32_t>(++head_), std::memory_order_release);
+        head_slot_ = out_.after(head_slot_);
         if (notify_)
             peer_bell_->notify();
     }
 
     std::span<const std::byte> try_view() noexcept {
-        auto *h = reinterpret_cast<floor_slot_header *>(in_.slot(next_));
+        auto *h = reinterpret_cast<floor_slot_header *>(in_.slot(next_slot_));
         if (h->seq.load(std::memory_order_acquire) != static_cast<uint32_t>(next_ + 1))
             return {};
-        return {in_.slot(next_) + data_offset(h->len), h->len};
+        return {in_.slot(next_slot_) + data_offset(h->len), h->len};
     }
 
     void release() noexcept {
         // Release: our reads of the slot are done before the sender may
         // overwrite it (pairs with the acquire in try_reserve()).
         in_.consumed->store(++next_, std::memory_order_release);
+        next_slot_ = in_.after(next_slot_);
         if (notify_)
             peer_bell_->notify();
     }
@@ -118,7 +119,10 @@ class floor_endpoint {
         std::byte *base = nullptr;
         std::size_t slot_size = 64, slots = 1;
         std::atomic<uint64_t> *consumed = nullptr;
-        std::byte *slot(uint64_t n) const noexcept { return base + (n & (slots - 1)) * slot_size; }
+        std::byte *slot(std::size_t i) const noexcept { return base + i * slot_size; }
+        // Slot indices advance with a compare, not a division: the slot
+        // count need not be a power of two.
+        std::size_t after(std::size_t i) const noexcept { return i + 1 == slots ? 0 : i + 1; }
     };
 
     static std::size_t data_offset(std::size_t n) noexcept {
@@ -130,6 +134,8 @@ class floor_endpoint {
     uint64_t head_ = 0;            // messages published on out_ (sender-private)
     uint64_t cached_consumed_ = 0; // last out_.consumed seen
     uint64_t next_ = 0;            // messages taken from in_ (receiver-private)
+    std::size_t head_slot_ = 0;    // head_ mod out_.slots
+    std::size_t next_slot_ = 0;    // next_ mod in_.slots
     event_count *my_bell_, *peer_bell_;
     bool notify_;
 };

@@ -172,10 +172,11 @@ class messenger {
 };
 
 // The row side 0 reports for one size.
-inline row make_row(const side_context &s, std::size_t size, uint64_t measured) {
+inline row make_row(const side_context &s, std::size_t size, uint64_t measured, double line_ns) {
     row r = s.base;
     r.size = size;
     r.iterations = measured;
+    r.line_ns = line_ns;
     return r;
 }
 
@@ -186,7 +187,8 @@ void run_latency(E &ep, const side_context &s) {
         messenger<E> m(ep, s, size);
         auto [warmup, measured] = s.plan->iterations(size);
         std::vector<uint64_t> ticks(s.initiator() ? measured : 0);
-        s.barrier->arrive_and_wait();
+        s.barrier();
+        double line_ns = s.probe_line();
         for (uint64_t i = 0; i < warmup + measured; i++) {
             if (!s.initiator()) {
                 m.in(i);
@@ -210,11 +212,11 @@ void run_latency(E &ep, const side_context &s) {
                 ns[i] = clock.to_ns(
                             static_cast<double>(ticks[i] > overhead ? ticks[i] - overhead : 0)) /
                         2;
-            row r = make_row(s, size, measured);
+            row r = make_row(s, size, measured, line_ns);
             r.lat = summarize(ns);
             s.emit(r);
         }
-        s.barrier->arrive_and_wait();
+        s.barrier();
     }
 }
 
@@ -226,7 +228,8 @@ void run_bandwidth(E &ep, const side_context &s) {
     for (std::size_t size : s.plan->sizes) {
         messenger<E> m(ep, s, size);
         auto [warmup, measured] = s.plan->iterations(size);
-        s.barrier->arrive_and_wait();
+        s.barrier();
+        double line_ns = s.probe_line();
         uint64_t k = 0, t0 = clock.now();
         for (uint64_t it = 0; it < warmup + measured; it++) {
             if (it == warmup)
@@ -247,12 +250,12 @@ void run_bandwidth(E &ep, const side_context &s) {
         if (s.initiator()) {
             double seconds = clock.to_ns(static_cast<double>(t1 - t0)) * 1e-9;
             double messages = static_cast<double>(measured * window);
-            row r = make_row(s, size, measured * window);
+            row r = make_row(s, size, measured * window, line_ns);
             r.msg_per_s = messages / seconds;
             r.mb_per_s = messages * static_cast<double>(size) / seconds * 1e-6;
             s.emit(r);
         }
-        s.barrier->arrive_and_wait();
+        s.barrier();
     }
 }
 
@@ -263,7 +266,8 @@ void run_bidirectional(E &ep, const side_context &s) {
     for (std::size_t size : s.plan->sizes) {
         messenger<E> m(ep, s, size);
         auto [warmup, measured] = s.plan->iterations(size);
-        s.barrier->arrive_and_wait();
+        s.barrier();
+        double line_ns = s.probe_line();
         uint64_t kt = 0, kr = 0, t0 = clock.now();
         for (uint64_t it = 0; it < warmup + measured; it++) {
             if (it == warmup)
@@ -294,12 +298,12 @@ void run_bidirectional(E &ep, const side_context &s) {
         if (s.initiator()) {
             double seconds = clock.to_ns(static_cast<double>(t1 - t0)) * 1e-9;
             double messages = 2.0 * static_cast<double>(measured * window);
-            row r = make_row(s, size, measured * window);
+            row r = make_row(s, size, measured * window, line_ns);
             r.msg_per_s = messages / seconds;
             r.mb_per_s = messages * static_cast<double>(size) / seconds * 1e-6;
             s.emit(r);
         }
-        s.barrier->arrive_and_wait();
+        s.barrier();
     }
 }
 

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include "report.hpp"
 #include "runner.hpp"
 
 #include <charconv>
@@ -31,7 +32,15 @@ const char usage_text[] =
     "  --launch N          launch number recorded in the rows (default 1)\n"
     "  --csv FILE          append rows to FILE (default: standard output)\n"
     "  --verify            stamp every message and check it on arrival\n"
-    "  --quiet             no progress on standard error\n";
+    "  --quiet             no progress on standard error\n"
+    "report options:\n"
+    "  --out DIR           where summary.csv, the plots and their data go (required)\n"
+    "  --plot-url URL      how the Markdown links to DIR (default: DIR)\n"
+    "  --template FILE     Markdown with {{section}} lines to fill in\n"
+    "  --markdown FILE     write the Markdown here (default: standard output)\n"
+    "  --efficiency FILE   memory-efficiency CSV to include\n"
+    "  --vm FILE           a CSV measured inside a VM (repeatable): the vm-* sections\n"
+    "  --no-plots          do not run gnuplot\n";
 
 namespace {
 
@@ -113,6 +122,8 @@ int cmd_run(int argc, char **argv) {
             opt.systems.clear();
             for (auto s : split_list(v))
                 opt.systems.emplace_back(s);
+            if (opt.systems.empty())
+                return usage_error("--systems: empty list");
         } else if (o == "--tests") {
             if (!parse_list(v, parse_test_kind, opt.tests, err))
                 return usage_error("--tests: " + err);
@@ -183,6 +194,48 @@ int cmd_run(int argc, char **argv) {
     return run_benchmarks(opt);
 }
 
+int cmd_report(int argc, char **argv) {
+    report_options opt;
+    arg_reader a{argc, argv, 0, {}};
+    bool url_set = false;
+    while (a.more()) {
+        std::string_view o = a.next(), v;
+        if (!o.starts_with("--")) {
+            opt.csv_paths.emplace_back(o);
+            continue;
+        }
+        if (o == "--no-plots") {
+            opt.plots = false;
+            continue;
+        }
+        if (!a.value(o, v))
+            return usage_error(a.error);
+        if (o == "--out") {
+            opt.out_dir = v;
+        } else if (o == "--plot-url") {
+            opt.plot_url = v;
+            url_set = true;
+        } else if (o == "--template") {
+            opt.template_path = v;
+        } else if (o == "--markdown") {
+            opt.markdown_path = v;
+        } else if (o == "--vm") {
+            opt.vm_csv_paths.emplace_back(v);
+        } else if (o == "--efficiency") {
+            opt.efficiency_path = v;
+        } else {
+            return usage_error("unknown option '" + std::string(o) + "' for report");
+        }
+    }
+    if (opt.out_dir.empty())
+        return usage_error("report needs --out DIR");
+    if (opt.csv_paths.empty())
+        return usage_error("report needs at least one CSV file");
+    if (!url_set)
+        opt.plot_url = opt.out_dir;
+    return run_report(opt);
+}
+
 int cmd_systems() {
     for (const auto &s : known_systems())
         std::printf("%-8s %-13s %s\n", std::string(s.name).c_str(),
@@ -195,6 +248,8 @@ int cmd_systems() {
 int run_command(std::string_view cmd, int argc, char **argv) {
     if (cmd == "run")
         return cmd_run(argc, argv);
+    if (cmd == "report")
+        return cmd_report(argc, argv);
     if (cmd == "systems")
         return cmd_systems();
     return usage_error("unknown command '" + std::string(cmd) + "' (run, report or systems)");

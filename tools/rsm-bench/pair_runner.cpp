@@ -21,7 +21,7 @@ namespace rsm::bench {
 
 namespace {
 
-[[noreturn]] void child(const pair_spec &spec, int side, pair_barrier &barrier, int report_fd,
+[[noreturn]] void child(const pair_spec &spec, int side, pair_control &control, int report_fd,
                         pid_t parent) {
     // Die with the supervisor, whatever kills it.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -33,7 +33,7 @@ namespace {
                      r.error().message.c_str());
         _exit(1);
     }
-    _exit(spec.side_main(side, barrier, report_fd));
+    _exit(spec.side_main(side, control, report_fd));
 }
 
 std::string describe_status(int status) {
@@ -48,7 +48,7 @@ result<pair_outcome> run_pair(const pair_spec &spec) {
     auto control = shared_mapping::create(4096);
     if (!control)
         return std::unexpected(control.error());
-    auto *barrier = new (control->data()) pair_barrier;
+    auto *shared = new (control->data()) pair_control;
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return sys_fail("pipe2");
@@ -73,7 +73,7 @@ result<pair_outcome> run_pair(const pair_spec &spec) {
             report_r.reset();
             if (side == 1)
                 report_w.reset();
-            child(spec, side, *barrier, report_w.get(), parent);
+            child(spec, side, *shared, report_w.get(), parent);
         }
         pidfd[side].reset(static_cast<int>(syscall(SYS_pidfd_open, pid[side], 0)));
     }
@@ -135,6 +135,7 @@ result<pair_outcome> run_pair(const pair_spec &spec) {
         }
     }
 
+    out.probe_result = shared->probe_result;
     std::istringstream lines(text);
     auto rows = read_rows(lines, spec.label);
     if (!rows) {
@@ -144,6 +145,25 @@ result<pair_outcome> run_pair(const pair_spec &spec) {
         out.rows = std::move(*rows);
     }
     return out;
+}
+
+result<double> probe_cores(std::array<int, 2> cpus, const tick_clock &clock) {
+    pair_spec spec;
+    spec.label = "line probe";
+    spec.cpus = cpus;
+    spec.timeout_s = 30;
+    spec.side_main = [&](int side, pair_control &c, int) {
+        double ns = c.probe.run(side, clock);
+        if (side == 0)
+            c.probe_result = ns;
+        return 0;
+    };
+    auto out = run_pair(spec);
+    if (!out)
+        return std::unexpected(out.error());
+    if (!out->error.empty())
+        return fail("line probe: " + out->error);
+    return out->probe_result;
 }
 
 } // namespace rsm::bench

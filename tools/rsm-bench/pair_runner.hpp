@@ -5,7 +5,7 @@
 
 #include "csv.hpp"
 #include "failure.hpp"
-#include "pair_barrier.hpp"
+#include "pair_control.hpp"
 
 #include <array>
 #include <functional>
@@ -20,7 +20,7 @@ struct pair_spec {
     double timeout_s = 600;
     // Runs in the child for side 0 or 1; report_fd is where side 0 writes
     // CSV rows. Returns the child's exit status.
-    std::function<int(int side, pair_barrier &barrier, int report_fd)> side_main;
+    std::function<int(int side, pair_control &control, int report_fd)> side_main;
 };
 
 struct pair_outcome {
@@ -29,9 +29,14 @@ struct pair_outcome {
     // Empty on success; else why the pair failed (a side's exit status...).
     std::string error;
     bool verify_failed = false;
+    double probe_result = 0;
 };
 
 // Fails only when the pair could not be started at all.
 result<pair_outcome> run_pair(const pair_spec &spec);
+
+// The cache-line probe alone, in a pair of its own (for peers that run as
+// external programs): one-way ns between the two CPUs right now.
+result<double> probe_cores(std::array<int, 2> cpus, const tick_clock &clock);
 
 } // namespace rsm::bench

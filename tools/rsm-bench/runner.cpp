@@ -71,14 +71,14 @@ struct job {
         return base.system + " " + base.test + " " + base.mode + " " + base.variant;
     }
 
-    side_context context(int side, pair_barrier &b, int report_fd) const {
+    side_context context(int side, pair_control &c, int report_fd) const {
         side_context s;
         s.index = side;
         s.clock = &clock;
         s.wait = wait;
         s.wait.clock = &clock;
         s.plan = &plan;
-        s.barrier = &b;
+        s.control = &c;
         s.report_fd = report_fd;
         s.base = base;
         return s;
@@ -91,9 +91,9 @@ result<pair_outcome> run_transport(Pair &pair, const job &j) {
     spec.label = j.label();
     spec.cpus = j.cpus;
     spec.timeout_s = j.timeout_s;
-    spec.side_main = [&](int side, pair_barrier &b, int fd) {
+    spec.side_main = [&](int side, pair_control &c, int fd) {
         auto ep = pair.endpoint(side);
-        side_context s = j.context(side, b, fd);
+        side_context s = j.context(side, c, fd);
         run_test(ep, s);
         return 0;
     };
@@ -107,10 +107,10 @@ result<pair_outcome> run_memcpy(const job &j) {
     spec.label = j.label();
     spec.cpus = j.cpus;
     spec.timeout_s = j.timeout_s;
-    spec.side_main = [&](int side, pair_barrier &b, int fd) {
+    spec.side_main = [&](int side, pair_control &c, int fd) {
         if (side == 1)
             return 0;
-        side_context s = j.context(side, b, fd);
+        side_context s = j.context(side, c, fd);
         for (std::size_t size : j.plan.sizes) {
             auto src = message_buffers::create(size, j.plan.working_set, 0);
             auto dst = message_buffers::create(size, j.plan.working_set, 0);
@@ -127,7 +127,7 @@ result<pair_outcome> run_memcpy(const job &j) {
             // Keep the copies: the compiler must assume the bytes are used.
             asm volatile("" : : "r"(dst->slot(k - 1)) : "memory");
             double seconds = j.clock.to_ns(static_cast<double>(t1 - t0)) * 1e-9;
-            row r = make_row(s, size, copies);
+            row r = make_row(s, size, copies, NAN);
             r.msg_per_s = static_cast<double>(copies) / seconds;
             r.mb_per_s = r.msg_per_s * static_cast<double>(size) * 1e-6;
             s.emit(r);
@@ -167,7 +167,7 @@ result<pair_outcome> run_job(job &j) {
     if (name == "memcpy")
         return run_memcpy(j);
     if (name == "ucx") {
-        ucx_job u{j.plan, j.cpus, std::min(j.timeout_s, 120.0), j.base};
+        ucx_job u{j.plan, &j.clock, j.cpus, std::min(j.timeout_s, 120.0), j.base};
         auto rows = run_ucx(u);
         if (!rows)
             return std::unexpected(rows.error());

@@ -4,7 +4,7 @@
 
 #include "clock.hpp"
 #include "csv.hpp"
-#include "pair_barrier.hpp"
+#include "pair_control.hpp"
 #include "plan.hpp"
 #include "wait_policy.hpp"
 
@@ -21,13 +21,16 @@ struct side_context {
     const tick_clock *clock = nullptr;
     wait_policy wait;
     const run_plan *plan = nullptr;
-    pair_barrier *barrier = nullptr;
+    pair_control *control = nullptr;
     // Side 0 writes its result rows here (a pipe to the supervisor).
     int report_fd = -1;
     // system, test, mode, variant, launch, working set, note: filled in.
     row base;
 
     bool initiator() const { return index == 0; }
+    void barrier() const { control->barrier.arrive_and_wait(); }
+    // The cache-line probe; side 0 gets the one-way ns, side 1 gets 0.
+    double probe_line() const { return control->probe.run(index, *clock); }
     void emit(const row &r) const;
 };
 

@@ -1,7 +1,9 @@
 #include "ucx_peer.hpp"
 
+#include "pair_runner.hpp"
 #include "subprocess.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -82,9 +84,12 @@ result<ucx_figures> run_once(const ucx_job &job, std::size_t size) {
 
 result<ucx_figures> parse_ucx_output(std::string_view output) {
     std::string_view last;
-    for (auto line : split(output, '\n'))
+    for (auto line : split(output, '\n')) {
+        // Short runs print the count right-aligned (" 200,0.618,...").
+        line.remove_prefix(std::min(line.find_first_not_of(' '), line.size()));
         if (!line.empty() && line[0] >= '0' && line[0] <= '9')
             last = line;
+    }
     if (last.empty())
         return fail("no result line in ucx_perftest output");
     auto f = split(last, ',');
@@ -115,6 +120,9 @@ result<std::vector<row>> run_ucx(const ucx_job &job) {
     std::vector<row> rows;
     std::string errors;
     for (std::size_t size : job.plan.sizes) {
+        // ucx_perftest cannot be probed from inside: probe the two CPUs
+        // just before, so the row still says which regime it ran in.
+        auto line = probe_cores(job.cpus, *job.clock);
         auto f = run_once(job, size);
         if (!f) {
             errors +=
@@ -124,6 +132,7 @@ result<std::vector<row>> run_ucx(const ucx_job &job) {
         row r = job.base;
         r.size = size;
         r.iterations = f->iterations;
+        r.line_ns = line ? *line : NAN;
         if (job.plan.test == test_kind::latency) {
             r.lat.count = f->iterations;
             r.lat.p50 = f->p50_us * 1000;

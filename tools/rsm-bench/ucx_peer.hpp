@@ -5,6 +5,7 @@
 // bandwidth comes in MiB/s and is converted to MB/s.
 #pragma once
 
+#include "clock.hpp"
 #include "csv.hpp"
 #include "failure.hpp"
 #include "plan.hpp"
@@ -30,6 +31,7 @@ bool ucx_available();
 
 struct ucx_job {
     run_plan plan;
+    const tick_clock *clock = nullptr; // for the cache-line probe before each size
     std::array<int, 2> cpus{0, 1};
     double timeout_s = 120;
     row base; // launch, system, test, mode, variant

@@ -63,10 +63,15 @@ TEST(Csv, MissingPeerFiguresStayMissing) {
 }
 
 TEST(Csv, MalformedLinesAreRefused) {
+    // The same shape with valid fields parses: each line below fails for
+    // the one reason it shows.
+    const std::string tail = ",0,1,1,2,3,4,5,2,,,60,";
+    ASSERT_TRUE(parse_row("1,floor,lat,busy-poll,copy,8" + tail));
     EXPECT_FALSE(parse_row("1,floor,lat"));
-    EXPECT_FALSE(parse_row("1,floor,lat,busy-poll,copy,x,0,1,,,,,,,,,"));
-    EXPECT_FALSE(parse_row("1,floor,nope,busy-poll,copy,8,0,1,,,,,,,,,"));
-    EXPECT_FALSE(parse_row("1,floor,lat,busy-poll,copy,0,0,1,,,,,,,,,"));
+    EXPECT_FALSE(parse_row("1,floor,lat,busy-poll,copy,x" + tail));
+    EXPECT_FALSE(parse_row("1,floor,nope,busy-poll,copy,8" + tail));
+    EXPECT_FALSE(parse_row("1,floor,lat,busy-poll,copy,0" + tail));
+    EXPECT_FALSE(parse_row("1,floor,lat,busy-poll,copy,8" + tail + ",extra"));
 }
 
 TEST(Csv, ReadSkipsCommentsAndHeadersAndNamesTheBadLine) {

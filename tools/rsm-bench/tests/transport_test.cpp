@@ -52,7 +52,7 @@ struct harness {
         spec.label = "test";
         spec.cpus = two_cpus();
         spec.timeout_s = 120;
-        spec.side_main = [&](int side, pair_barrier &b, int fd) {
+        spec.side_main = [&](int side, pair_control &c, int fd) {
             auto ep = pair.endpoint(side);
             side_context s;
             s.index = side;
@@ -60,7 +60,7 @@ struct harness {
             s.wait = wait;
             s.wait.clock = &clock;
             s.plan = &plan;
-            s.barrier = &b;
+            s.control = &c;
             s.report_fd = fd;
             s.base.system = "test";
             s.base.test = std::string(to_string(plan.test));
@@ -189,7 +189,7 @@ TEST(Supervisor, AHungPairIsKilledAtTheTimeLimit) {
     spec.label = "hang";
     spec.cpus = two_cpus();
     spec.timeout_s = 0.5;
-    spec.side_main = [](int, pair_barrier &, int) {
+    spec.side_main = [](int, pair_control &, int) {
         for (;;)
             pause();
         return 0;
@@ -205,10 +205,10 @@ TEST(Supervisor, ASideThatDiesTakesThePairDownWithItsStatus) {
     spec.label = "die";
     spec.cpus = two_cpus();
     spec.timeout_s = 30;
-    spec.side_main = [](int side, pair_barrier &b, int) {
+    spec.side_main = [](int side, pair_control &c, int) {
         if (side == 1)
             return 7;
-        b.arrive_and_wait(); // the peer never arrives
+        c.barrier.arrive_and_wait(); // the peer never arrives
         return 0;
     };
     auto o = run_pair(spec);

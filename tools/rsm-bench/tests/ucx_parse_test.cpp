@@ -20,6 +20,15 @@ TEST(UcxParse, FinalLineWinsOverProgressLines) {
     EXPECT_DOUBLE_EQ(f->msg_per_s, 2493);
 }
 
+TEST(UcxParse, ShortRunsPadTheIterationCount) {
+    auto f = parse_ucx_output(
+        "iterations,50.0_percentile_lat,avg_lat,overall_lat,avg_bw,overall_bw,avg_mr,"
+        "overall_mr\n 200,0.618,0.730,0.730,10.45,10.45,1369569,1369569\n");
+    ASSERT_TRUE(f) << f.error().message;
+    EXPECT_EQ(f->iterations, 200u);
+    EXPECT_DOUBLE_EQ(f->p50_us, 0.618);
+}
+
 TEST(UcxParse, NoResultLineIsAnError) {
     EXPECT_FALSE(parse_ucx_output("Waiting for connection...\n"));
     EXPECT_FALSE(parse_ucx_output("10000,0.6,8.8\n"));
