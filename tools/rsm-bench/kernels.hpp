@@ -15,9 +15,27 @@ namespace rsm::bench {
 
 inline constexpr std::size_t ack_size = 4;
 
+// A transport that waits inside its own calls (libshm, in its own wait
+// mode) is left to do so; the others are driven by try + idler.
+template <class E>
+concept waits_itself = requires(E &e, tx_cursor &t, rx_cursor &r, std::size_t n) {
+    e.send_wait(t);
+    e.recv_wait(r);
+};
+
+template <class E>
+concept zero_copy_waits_itself = requires(E &e, std::size_t n) {
+    { e.reserve_wait(n) } -> std::same_as<std::byte *>;
+    { e.view_wait() } -> std::same_as<std::span<const std::byte>>;
+};
+
 template <endpoint E>
 void send_copy(E &ep, const side_context &s, const std::byte *p, std::size_t n) {
     tx_cursor c{p, n, 0};
+    if constexpr (waits_itself<E>) {
+        ep.send_wait(c);
+        return;
+    }
     idler w(s.wait);
     for (;;) {
         std::size_t before = c.done;
@@ -31,13 +49,17 @@ void send_copy(E &ep, const side_context &s, const std::byte *p, std::size_t n) 
 template <endpoint E>
 void recv_copy(E &ep, const side_context &s, std::byte *p, std::size_t n) {
     rx_cursor c{p, n, 0};
-    idler w(s.wait);
-    for (;;) {
-        std::size_t before = c.done;
-        if (ep.try_recv(c))
-            break;
-        if (c.done == before)
-            w.idle([&] { ep.block(false, true); });
+    if constexpr (waits_itself<E>) {
+        ep.recv_wait(c);
+    } else {
+        idler w(s.wait);
+        for (;;) {
+            std::size_t before = c.done;
+            if (ep.try_recv(c))
+                break;
+            if (c.done == before)
+                w.idle([&] { ep.block(false, true); });
+        }
     }
     if (c.done != n)
         die(s, "a message of " + std::to_string(c.done) + " bytes arrived where " +
@@ -71,10 +93,14 @@ class messenger {
     void out(uint64_t k) {
         if constexpr (zero_copy_endpoint<E>) {
             if (zero_copy_) {
-                idler w(s_.wait);
                 std::byte *p;
-                while (!(p = ep_.try_reserve(size_)))
-                    w.idle([&] { ep_.block(true, false); });
+                if constexpr (zero_copy_waits_itself<E>) {
+                    p = ep_.reserve_wait(size_);
+                } else {
+                    idler w(s_.wait);
+                    while (!(p = ep_.try_reserve(size_)))
+                        w.idle([&] { ep_.block(true, false); });
+                }
                 produce({p, size_}, k, s_.plan->verify);
                 ep_.commit(size_);
                 return;
@@ -86,10 +112,14 @@ class messenger {
     void in(uint64_t k) {
         if constexpr (zero_copy_endpoint<E>) {
             if (zero_copy_) {
-                idler w(s_.wait);
                 std::span<const std::byte> v;
-                while ((v = ep_.try_view()).empty())
-                    w.idle([&] { ep_.block(false, true); });
+                if constexpr (zero_copy_waits_itself<E>) {
+                    v = ep_.view_wait();
+                } else {
+                    idler w(s_.wait);
+                    while ((v = ep_.try_view()).empty())
+                        w.idle([&] { ep_.block(false, true); });
+                }
                 check_view(v, k);
                 ep_.release();
                 return;

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include "efficiency.hpp"
 #include "report.hpp"
 #include "runner.hpp"
 
@@ -13,6 +14,7 @@ namespace rsm::bench {
 const char usage_text[] =
     "usage: rsm-bench run [options]\n"
     "       rsm-bench report [options] CSV...\n"
+    "       rsm-bench efficiency [--messages N] [--seed S] [--max-size SIZE] [--csv FILE]\n"
     "       rsm-bench systems\n"
     "run options:\n"
     "  --systems LIST      floor,pipe,unix,tcp,mqueue,ucx,memcpy (default: all available)\n"
@@ -236,6 +238,33 @@ int cmd_report(int argc, char **argv) {
     return run_report(opt);
 }
 
+int cmd_efficiency(int argc, char **argv) {
+    efficiency_options opt;
+    arg_reader a{argc, argv, 0, {}};
+    while (a.more()) {
+        std::string_view o = a.next(), v;
+        if (!a.value(o, v))
+            return usage_error(a.error);
+        if (o == "--messages") {
+            if (!parse_num(v, opt.messages) || opt.messages == 0)
+                return usage_error("--messages: a positive count, not '" + std::string(v) + "'");
+        } else if (o == "--seed") {
+            if (!parse_num(v, opt.seed))
+                return usage_error("--seed: a number, not '" + std::string(v) + "'");
+        } else if (o == "--max-size") {
+            auto s = parse_size(v);
+            if (!s || *s == 0)
+                return usage_error("--max-size: a size such as 1M, not '" + std::string(v) + "'");
+            opt.max_size = *s;
+        } else if (o == "--csv") {
+            opt.csv_path = v;
+        } else {
+            return usage_error("unknown option '" + std::string(o) + "' for efficiency");
+        }
+    }
+    return run_efficiency(opt);
+}
+
 int cmd_systems() {
     for (const auto &s : known_systems())
         std::printf("%-8s %-13s %s\n", std::string(s.name).c_str(),
@@ -250,9 +279,12 @@ int run_command(std::string_view cmd, int argc, char **argv) {
         return cmd_run(argc, argv);
     if (cmd == "report")
         return cmd_report(argc, argv);
+    if (cmd == "efficiency")
+        return cmd_efficiency(argc, argv);
     if (cmd == "systems")
         return cmd_systems();
-    return usage_error("unknown command '" + std::string(cmd) + "' (run, report or systems)");
+    return usage_error("unknown command '" + std::string(cmd) +
+                       "' (run, report, efficiency or systems)");
 }
 
 } // namespace rsm::bench

@@ -114,4 +114,12 @@ std::string format_size(std::size_t bytes) {
     return std::to_string(bytes);
 }
 
+std::string format_bytes(std::size_t bytes) {
+    std::string f = format_size(bytes);
+    char unit = f.back();
+    if (unit == 'K' || unit == 'M' || unit == 'G')
+        return f.substr(0, f.size() - 1) + " " + unit + "iB";
+    return f + " B";
+}
+
 } // namespace rsm::bench

@@ -61,5 +61,7 @@ result<std::vector<std::size_t>> parse_sizes(std::string_view spec);
 result<std::size_t> parse_size(std::string_view text);
 // 65536 -> "64K"; sizes that are not a whole number of KiB print in bytes.
 std::string format_size(std::size_t bytes);
+// 65536 -> "64 KiB", 8 -> "8 B": for people rather than options.
+std::string format_bytes(std::size_t bytes);
 
 } // namespace rsm::bench

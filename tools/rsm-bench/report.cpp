@@ -32,13 +32,8 @@ double median_of(const results &res, const series_key &k, uint64_t size, metric 
     return p ? pick(*p, m).median : NAN;
 }
 
-// "8 B", "4 KiB", "1 MiB"
 std::string size_label(uint64_t s) {
-    std::string f = format_size(s);
-    char unit = f.back();
-    if (unit == 'K' || unit == 'M' || unit == 'G')
-        return f.substr(0, f.size() - 1) + " " + unit + "iB";
-    return f + " B";
+    return format_bytes(s);
 }
 
 // A Markdown table.
@@ -260,12 +255,17 @@ std::string regimes_section(const results &res) {
 std::string efficiency_section(const std::vector<efficiency_row> &eff) {
     if (eff.empty())
         return "_Not measured in this run._\n";
-    table t({"groups", "template", "messages", "payload bytes", "partition bytes", "efficiency",
-             "fallbacks"});
-    for (const auto &e : eff)
+    table t({"groups", "template (size x count / span)", "messages", "payload bytes",
+             "partition bytes", "efficiency", "partitions per message", "fallbacks"});
+    for (const auto &e : eff) {
+        char per[32];
+        std::snprintf(
+            per, sizeof(per), "%.1f",
+            e.messages ? static_cast<double>(e.partitions) / static_cast<double>(e.messages) : 0.0);
         t.add({e.label, "`" + e.groups + "`", std::to_string(e.messages),
                std::to_string(e.payload_bytes), std::to_string(e.part_bytes),
-               format_percent(e.efficiency()), std::to_string(e.fallbacks)});
+               format_percent(e.efficiency()), per, std::to_string(e.fallbacks)});
+    }
     return t.str();
 }
 
@@ -486,15 +486,15 @@ void write_summary(const results &res, const std::string &path) {
 } // namespace
 
 std::string efficiency_header() {
-    return "label,groups,messages,payload_bytes,part_bytes,efficiency,fallbacks";
+    return "label,groups,messages,payload_bytes,part_bytes,partitions,efficiency,fallbacks";
 }
 
 std::string to_csv(const efficiency_row &r) {
     char eff[32];
     std::snprintf(eff, sizeof(eff), "%.6f", r.efficiency());
     return r.label + ',' + r.groups + ',' + std::to_string(r.messages) + ',' +
-           std::to_string(r.payload_bytes) + ',' + std::to_string(r.part_bytes) + ',' + eff + ',' +
-           std::to_string(r.fallbacks);
+           std::to_string(r.payload_bytes) + ',' + std::to_string(r.part_bytes) + ',' +
+           std::to_string(r.partitions) + ',' + eff + ',' + std::to_string(r.fallbacks);
 }
 
 result<std::vector<efficiency_row>> read_efficiency(const std::string &path) {
@@ -515,8 +515,8 @@ result<std::vector<efficiency_row>> read_efficiency(const std::string &path) {
             auto [e, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
             return ec == std::errc() && e == s.data() + s.size();
         };
-        if (f.size() != 7 || !u64(f[2], r.messages) || !u64(f[3], r.payload_bytes) ||
-            !u64(f[4], r.part_bytes) || !u64(f[6], r.fallbacks))
+        if (f.size() != 8 || !u64(f[2], r.messages) || !u64(f[3], r.payload_bytes) ||
+            !u64(f[4], r.part_bytes) || !u64(f[5], r.partitions) || !u64(f[7], r.fallbacks))
             return fail(path + ":" + std::to_string(n) + ": not an efficiency row");
         r.label = f[0];
         r.groups = f[1];

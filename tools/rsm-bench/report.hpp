@@ -17,7 +17,7 @@ inline constexpr const char *rsm_system = "libshm";
 struct efficiency_row {
     std::string label;  // "default template", "fixed 4K"
     std::string groups; // "64x4096/16 ..."
-    uint64_t messages = 0, payload_bytes = 0, part_bytes = 0, fallbacks = 0;
+    uint64_t messages = 0, payload_bytes = 0, part_bytes = 0, partitions = 0, fallbacks = 0;
     double efficiency() const {
         return part_bytes ? static_cast<double>(payload_bytes) / static_cast<double>(part_bytes)
                           : 0;

@@ -4,6 +4,7 @@
 #include "csv.hpp"
 #include "floor_transport.hpp"
 #include "kernels.hpp"
+#include "libshm_transport.hpp"
 #include "machine.hpp"
 #include "mqueue_transport.hpp"
 #include "pair_runner.hpp"
@@ -19,6 +20,8 @@ namespace rsm::bench {
 
 const std::vector<system_info> &known_systems() {
     static const std::vector<system_info> systems{
+        {"libshm", "rsm's data path, host backend (segments in /dev/shm)", true, true},
+        {"libshm-kernel", "rsm's data path over /dev/rsmdev (rsmdev.ko loaded)", true, true},
         {"floor", "raw shared-memory ring: copy in, flag, copy out (the speed of light)", true,
          true},
         {"pipe", "a pipe each way (1 MiB pipe buffers)"},
@@ -41,6 +44,8 @@ const system_info *find_system(std::string_view name) {
 bool system_available(const system_info &s) {
     if (s.name == "ucx")
         return ucx_available();
+    if (s.name == "libshm-kernel")
+        return libshm_kernel_available();
     return true;
 }
 
@@ -92,9 +97,16 @@ result<pair_outcome> run_transport(Pair &pair, const job &j) {
     spec.cpus = j.cpus;
     spec.timeout_s = j.timeout_s;
     spec.side_main = [&](int side, pair_control &c, int fd) {
-        auto ep = pair.endpoint(side);
         side_context s = j.context(side, c, fd);
-        run_test(ep, s);
+        if constexpr (requires { pair.endpoint(side, [] {}); }) {
+            // Transports whose sides set themselves up in the children, in
+            // step (libshm: both endpoints exist before either connects).
+            auto ep = pair.endpoint(side, [&] { s.barrier(); });
+            run_test(ep, s);
+        } else {
+            auto ep = pair.endpoint(side);
+            run_test(ep, s);
+        }
         return 0;
     };
     return run_pair(spec);
@@ -162,6 +174,13 @@ result<pair_outcome> run_job(job &j) {
             return std::unexpected(p.error());
         if (p->chunk() < max)
             j.base.note = "queue messages of " + format_size(p->chunk()) + " B";
+        return run_transport(*p, j);
+    }
+    if (name == "libshm" || name == "libshm-kernel") {
+        auto p =
+            libshm_pair::create(name == "libshm" ? SHM_BACKEND_HOST : SHM_BACKEND_KERNEL, mode);
+        if (!p)
+            return std::unexpected(p.error());
         return run_transport(*p, j);
     }
     if (name == "memcpy")

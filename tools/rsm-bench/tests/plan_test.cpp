@@ -52,4 +52,7 @@ TEST(Plan, FormatSize) {
     EXPECT_EQ(format_size(1536), "1536");
     EXPECT_EQ(format_size(65536), "64K");
     EXPECT_EQ(format_size(4u << 20), "4M");
+    EXPECT_EQ(format_bytes(8), "8 B");
+    EXPECT_EQ(format_bytes(4096), "4 KiB");
+    EXPECT_EQ(format_bytes(1u << 20), "1 MiB");
 }

@@ -5,6 +5,7 @@
 #include "affinity.hpp"
 #include "floor_transport.hpp"
 #include "kernels.hpp"
+#include "libshm_transport.hpp"
 #include "mqueue_transport.hpp"
 #include "pair_runner.hpp"
 #include "stream_transport.hpp"
@@ -53,7 +54,6 @@ struct harness {
         spec.cpus = two_cpus();
         spec.timeout_s = 120;
         spec.side_main = [&](int side, pair_control &c, int fd) {
-            auto ep = pair.endpoint(side);
             side_context s;
             s.index = side;
             s.clock = &clock;
@@ -66,7 +66,13 @@ struct harness {
             s.base.test = std::string(to_string(plan.test));
             s.base.mode = std::string(to_string(wait.mode));
             s.base.variant = std::string(to_string(plan.var));
-            run_test(ep, s);
+            if constexpr (requires { pair.endpoint(side, [] {}); }) {
+                auto ep = pair.endpoint(side, [&] { s.barrier(); });
+                run_test(ep, s);
+            } else {
+                auto ep = pair.endpoint(side);
+                run_test(ep, s);
+            }
             return 0;
         };
         auto out = run_pair(spec);
@@ -118,6 +124,22 @@ TEST_P(Transport, FloorZeroCopyDeliversEveryMessageIntact) {
     harness h(t, variant::zero_copy, m);
     auto p = floor_pair::create(h.plan.max_size(), m);
     ASSERT_TRUE(p);
+    expect_clean(h.run(*p), h);
+}
+
+TEST_P(Transport, LibshmCopyDeliversEveryMessageIntact) {
+    auto [t, m] = GetParam();
+    harness h(t, variant::copy, m);
+    auto p = libshm_pair::create(SHM_BACKEND_HOST, m);
+    ASSERT_TRUE(p) << p.error().message;
+    expect_clean(h.run(*p), h);
+}
+
+TEST_P(Transport, LibshmZeroCopyDeliversEveryMessageIntact) {
+    auto [t, m] = GetParam();
+    harness h(t, variant::zero_copy, m);
+    auto p = libshm_pair::create(SHM_BACKEND_HOST, m);
+    ASSERT_TRUE(p) << p.error().message;
     expect_clean(h.run(*p), h);
 }
 
