@@ -58,7 +58,7 @@ class libshm_endpoint {
     }
 
     bool try_recv(rx_cursor &c) {
-        ssize_t n = shm_recv(ep_, c.data, c.size, nullptr, 0);
+        ssize_t n = shm_recv(ep_, c.data, c.size, nullptr, 0, 0);
         if (n == -EAGAIN)
             return false;
         if (n < 0)
@@ -75,7 +75,7 @@ class libshm_endpoint {
     }
 
     void recv_wait(rx_cursor &c) {
-        ssize_t n = shm_recv(ep_, c.data, c.size, nullptr, SHM_WAIT_FOREVER);
+        ssize_t n = shm_recv(ep_, c.data, c.size, nullptr, 0, SHM_WAIT_FOREVER);
         if (n < 0)
             failed("shm_recv", static_cast<int>(n));
         c.done = static_cast<std::size_t>(n);
