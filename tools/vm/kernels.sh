@@ -61,3 +61,29 @@ rsm_resolve_kernel() {
 		;;
 	esac
 }
+
+# rsm_boot_image IMAGE CACHE_DIR prints the image QEMU should boot. Under
+# software emulation a bzImage spends most of its boot decompressing itself
+# (measured here: the first kernel line 26-40 s after QEMU starts on a loaded
+# host, 4.5 s for the same kernel uncompressed). When the kernel can be
+# entered directly (PVH, an ELF note of type 0x12 that QEMU's -kernel
+# honours), the uncompressed ELF is cached in CACHE_DIR and printed instead;
+# otherwise IMAGE itself.
+rsm_boot_image() {
+	local image=$1 cache=$2 elf off tmp
+	elf=$cache/vmlinux-$(basename "$image")
+	if [ -s "$elf" ] && [ "$elf" -nt "$image" ]; then
+		echo "$elf"
+		return
+	fi
+	# the xz stream inside the bzImage; other compressions boot as they are
+	off=$(LC_ALL=C grep -obaP '\xfd7zXZ\x00' "$image" 2>/dev/null | head -1 | cut -d: -f1)
+	if [ -n "$off" ] && mkdir -p "$cache" && tmp=$(mktemp "$elf.XXXXXX"); then
+		tail -c "+$((off + 1))" "$image" | xz -dcq --single-stream > "$tmp" 2>/dev/null
+		if readelf -n "$tmp" 2>/dev/null | grep -q 'note type: (0x00000012)'; then
+			chmod 644 "$tmp" && mv "$tmp" "$elf" && echo "$elf" && return
+		fi
+		rm -f "$tmp"
+	fi
+	echo "$image"
+}
