@@ -76,6 +76,11 @@ rsm_boot_image() {
 		echo "$elf"
 		return
 	fi
+	# known not to be enterable directly: do not decompress it at every run
+	if [ -f "$elf.no-pvh" ] && [ "$elf.no-pvh" -nt "$image" ]; then
+		echo "$image"
+		return
+	fi
 	# the xz stream inside the bzImage; other compressions boot as they are
 	off=$(LC_ALL=C grep -obaP '\xfd7zXZ\x00' "$image" 2>/dev/null | head -1 | cut -d: -f1)
 	if [ -n "$off" ] && mkdir -p "$cache" && tmp=$(mktemp "$elf.XXXXXX"); then
@@ -84,6 +89,7 @@ rsm_boot_image() {
 			chmod 644 "$tmp" && mv "$tmp" "$elf" && echo "$elf" && return
 		fi
 		rm -f "$tmp"
+		touch "$elf.no-pvh"
 	fi
 	echo "$image"
 }
