@@ -174,6 +174,16 @@ int endpoint::find(notification &n) {
         rx_slot &slot = slots_[s];
         if (slot.ph == phase::broken || !slot.ring.peek(n))
             continue;
+        // We will read these directory entries and then set them FREE; take
+        // their lines for writing at once, so that the fence after the FREE
+        // stores (the room check) finds them ours and does not wait for the
+        // sender's core. Prefetches never fault: n is not checked yet.
+        if (n.group < slot.groups.size() && n.count != 0) {
+            const rx_group &g = slot.groups[n.group];
+            const size_t last = size_t(n.first) + std::min<uint32_t>(n.count, 8) - 1;
+            for (size_t e = n.first & ~size_t(1); e <= last; e += 2) // two entries a line
+                prefetch_write(g.dir + e);
+        }
         if (!valid(slot, n)) {
             slot.ph = phase::broken;
             ++stats_.broken;
