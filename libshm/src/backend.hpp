@@ -55,6 +55,9 @@ class backend {
     virtual result<bool> sender_alive(uint64_t ring_key, uint32_t slot) = 0;
     // Wake the sender of slot, whose ring segment is ring.
     virtual result<void> wake_sender(const segment &ring, uint32_t slot) = 0;
+    // The endpoint is gone (its segments destroyed): wake the sender of
+    // slot so that it notices. The kernel does this itself on revocation.
+    virtual void farewell(uint32_t slot) = 0;
 
     // --- sender ---
     virtual result<segment> import(uint32_t node, uint64_t key) = 0;

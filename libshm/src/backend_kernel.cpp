@@ -78,6 +78,8 @@ class kernel_backend final : public backend {
         return ioctl_(RSM_IOC_SIGNAL, &sig);
     }
 
+    void farewell(uint32_t) override {} // revocation wakes the importers
+
     result<segment> import(uint32_t node, uint64_t key) override {
         rsm_import im{};
         im.node_id = node;

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <numeric>
 
 namespace shm::detail {
 namespace {
@@ -25,9 +24,8 @@ endpoint::endpoint(std::unique_ptr<backend> be, const endpoint_config &cfg, uint
 
 endpoint::~endpoint() {
     // Revoke first: a sender then reads magic 0 (or, with the kernel, a
-    // zero page) and fails instead of writing for no one; then wake senders
-    // that may sleep waiting for room (the kernel wakes them itself on
-    // revocation; the host backend needs the datagram).
+    // zero page) and fails instead of writing for no one; then wake the
+    // senders, which may sleep waiting for room.
     be_->destroy(root_seg_);
     for (uint32_t s = 0; s < slots_.size(); ++s) {
         rx_slot &slot = slots_[s];
@@ -35,7 +33,7 @@ endpoint::~endpoint() {
             be_->destroy(g.seg);
         be_->destroy(slot.ring_seg);
         if (slot.ph != phase::idle)
-            (void)be_->wake_sender(slot.ring_seg, s);
+            be_->farewell(s);
     }
 }
 
@@ -73,12 +71,12 @@ result<void> endpoint::create_published(segment &s, const group_geometry &g, uin
 result<void> endpoint::build(uint64_t key) {
     const uint32_t ngroups = uint32_t(cfg_.groups.size());
     const uint32_t nslots = cfg_.max_channels;
-    // The ring never limits a sender before its partitions do: every
-    // message holds at least one partition.
+    // The ring never limits a sender before its partitions do (every
+    // message holds at least one partition), up to 2^20 entries (32 MiB).
     uint32_t parts = 0;
     for (const group_geometry &g : cfg_.groups)
         parts += g.part_count;
-    ring_entries_ = std::bit_ceil(std::max(parts, 64U));
+    ring_entries_ = std::bit_ceil(std::clamp(parts, 64U, max_ring_entries));
 
     const root_layout l = compute_root_layout(ngroups, nslots);
     result<segment> root = be_->create(root_geometry(l.bytes));

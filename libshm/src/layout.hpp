@@ -32,6 +32,7 @@ inline constexpr uint32_t cache_line = 64;
 inline constexpr uint32_t max_groups = 16;
 inline constexpr uint32_t max_slots = 256;
 inline constexpr uint32_t page_size = 4096;
+inline constexpr uint32_t max_ring_entries = 1U << 20;
 
 inline constexpr uint32_t root_magic = 0x524d4853; // "SHMR" in memory order
 inline constexpr uint16_t layout_version = 1;

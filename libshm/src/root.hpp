@@ -65,7 +65,8 @@ inline result<root_view> open_root(const segment &root, std::vector<group_geomet
         return fail(EPROTO);
     if (info->group_count == 0 || info->group_count > max_groups || info->slot_count == 0 ||
         info->slot_count > max_slots || info->ring_entries == 0 ||
-        (info->ring_entries & (info->ring_entries - 1)) != 0 || info->ring_entries > (1U << 24))
+        (info->ring_entries & (info->ring_entries - 1)) != 0 ||
+        info->ring_entries > max_ring_entries)
         return fail(EPROTO);
     const root_layout l = compute_root_layout(info->group_count, info->slot_count);
     if (info->groups_offset != l.groups_offset || info->keys_offset != l.keys_offset ||
