@@ -8,6 +8,7 @@
 #   KERNEL_MODDIR   /lib/modules/<release> to take the 9p modules from, or
 #                   empty when they are built in (debug kernel)
 #   KERNEL_BUILD    the build tree to compile modules against
+#   KERNEL_APPEND   kernel command line parameters this kernel needs
 #   RSM_KMOD_DIR    where rsmdev.ko for this kernel is built
 
 rsm_project=${rsm_project:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -38,6 +39,7 @@ rsm_resolve_kernel() {
 		KERNEL_RELEASE=$rel
 		KERNEL_MODDIR=/lib/modules/$rel
 		KERNEL_BUILD=/lib/modules/$rel/build
+		KERNEL_APPEND=
 		RSM_KMOD_DIR=$rsm_project/kmod
 		;;
 	debug)
@@ -46,6 +48,12 @@ rsm_resolve_kernel() {
 		KERNEL_RELEASE=$(cat "$tree/include/config/kernel.release")
 		KERNEL_MODDIR=
 		KERNEL_BUILD=$tree
+		# kasan_multi_shot: report every KASAN error, not only the first.
+		# no5lvl: with 5-level paging (QEMU's -cpu max has LA57), a timer
+		# interrupt in the moment identify_cpu() has cleared the CPU's
+		# feature bits makes KASAN misjudge direct-map addresses and report
+		# "wild-memory-access" in a loop; seen on a busy host.
+		KERNEL_APPEND="kasan_multi_shot no5lvl"
 		RSM_KMOD_DIR=$rsm_project/build/kmod-debug/kmod
 		;;
 	*)
@@ -57,6 +65,7 @@ rsm_resolve_kernel() {
 		KERNEL_RELEASE=$(file -bL "$kind" | sed -n 's/.*version \([^ ]*\) .*/\1/p')
 		KERNEL_MODDIR=
 		KERNEL_BUILD=
+		KERNEL_APPEND=
 		RSM_KMOD_DIR=
 		;;
 	esac
