@@ -26,7 +26,6 @@
 #define FZ_BOARD	64	/* board entries of each kind */
 #define FZ_NR_KEYS	32	/* keys shared by every worker */
 #define FZ_ERRNO_MAX	140	/* errno values counted one by one */
-#define FZ_WHY		512
 
 /* rows of the result table besides the ioctl commands */
 enum {
@@ -74,38 +73,21 @@ struct fz_shared {
 	/* [row][0]: successes; [row][e]: failures with errno e */
 	_Atomic uint64_t results[FZ_NR_ROWS][FZ_ERRNO_MAX];
 
-	_Atomic uint32_t violations;
-	_Atomic int why_claimed;
-	char why[FZ_WHY];		/* the first violation, in words */
+	struct sec_report report;	/* violations, the first in words */
 
 	_Atomic uint32_t next_tag;
 	struct fz_board board;
 };
 
-/*
- * Record a broken promise of the kernel (or a broken fuzzer): counted, the
- * first one kept for the report, the first few printed as they happen.
- */
-static inline void fz_violation(struct fz_shared *sh, const char *fmt, ...)
+/* a broken promise of the kernel (or a broken fuzzer) */
+static inline void __attribute__((format(printf, 2, 3)))
+fz_violation(struct fz_shared *sh, const char *fmt, ...)
 {
-	char msg[FZ_WHY];
-	uint32_t n;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	sec_vviolation(&sh->report, fmt, ap);
 	va_end(ap);
-	n = atomic_fetch_add(&sh->violations, 1);
-	if (!atomic_exchange(&sh->why_claimed, 1))
-		memcpy(sh->why, msg, sizeof(msg));
-	if (n < 20) {
-		/* one write(2): lines of several processes do not interleave */
-		char line[FZ_WHY + 32];
-		int len = snprintf(line, sizeof(line), "# violation: %s\n", msg);
-
-		if (write(2, line, len) < 0)
-			return;
-	}
 }
 
 static inline void fz_count(struct fz_shared *sh, unsigned int row, int err)

@@ -523,29 +523,17 @@ out:
 
 FIXTURE(fuzz)
 {
-	struct rsm_baseline base;
-	struct sec_objs objs;
+	struct sec_state state;
 	struct sec_params params;
-	struct sec_kmsg kmsg;
-	long long vmalloc_base;
 	struct fz_shared *sh;
 };
 
 FIXTURE_SETUP(fuzz)
 {
-	unsigned int i;
+	char why[SEC_WHY];
 
-	ASSERT_EQ(0, sec_kmsg_open(&self->kmsg));
-	rsm_baseline_take(&self->base);
-	for (i = 0; i < RSM_NR_LIVE_STATS; i++)
-		ASSERT_LE(0, self->base.v[i])
-			TH_LOG("stats/ counter %u unreadable", i);
-	sec_objs_take(&self->objs);
-	for (i = 0; i < SEC_NR_OBJ_DIRS; i++)
-		ASSERT_LE(0, self->objs.n[i])
-			TH_LOG("object directory %u unreadable", i);
-	self->vmalloc_base = sec_vmalloc_bytes(SEC_SEG_ALLOCATOR);
-	ASSERT_LE(0, self->vmalloc_base);
+	ASSERT_EQ(0, sec_state_take(&self->state, why, sizeof(why)))
+		TH_LOG("%s", why);
 	ASSERT_EQ(0, sec_params_save(&self->params));
 	/* room to hit every limit without starving the guest */
 	ASSERT_EQ(0, sec_param_set(SEC_SEGS, FZ_SEGS_LIMIT));
@@ -559,17 +547,16 @@ FIXTURE_SETUP(fuzz)
 FIXTURE_TEARDOWN(fuzz)
 {
 	EXPECT_EQ(0, sec_params_restore(&self->params));
-	sec_kmsg_close(&self->kmsg);
+	sec_state_close(&self->state);
 }
 
 TEST_F_TIMEOUT(fuzz, ioctl_and_mmap, 1 /* set in main() */)
 {
 	struct fz_shared *sh = self->sh;
 	struct fz_run run = { 0 };
-	long long t0, vm;
+	char why[SEC_WHY], never[256];
 	unsigned int row;
-	const char *bad;
-	char first[512], never[256];
+	long long t0;
 	double secs;
 	uint64_t calls;
 
@@ -595,9 +582,9 @@ TEST_F_TIMEOUT(fuzz, ioctl_and_mmap, 1 /* set in main() */)
 		       run.kills, run.respawns);
 	fz_report_rows(sh);
 
-	EXPECT_EQ(0, atomic_load(&sh->violations))
+	EXPECT_EQ(0, atomic_load(&sh->report.count))
 		TH_LOG("%u violations; the first: %s (replay: --seed %#llx)",
-		       atomic_load(&sh->violations), sh->why,
+		       atomic_load(&sh->report.count), sh->report.why,
 		       (unsigned long long)fz_opts.seed);
 	/* a run long enough must have reached every command's success path */
 	for (never[0] = 0, row = 0; row <= FZ_ROW_MMAP; row++)
@@ -607,20 +594,12 @@ TEST_F_TIMEOUT(fuzz, ioctl_and_mmap, 1 /* set in main() */)
 	if (calls >= 20000)
 		EXPECT_STREQ("", never) TH_LOG("never succeeded:%s", never);
 
-	bad = rsm_baseline_check(&self->base, 10000);
-	EXPECT_EQ(NULL, bad) TH_LOG("stats/%s not back at its baseline", bad);
-	bad = sec_objs_check(&self->objs, 2000);
-	EXPECT_EQ(NULL, bad) TH_LOG("%s/ has more or fewer entries than before",
-				    bad ?: "?");
-	vm = sec_vmalloc_settle(SEC_SEG_ALLOCATOR, self->vmalloc_base, 10000);
-	EXPECT_EQ(self->vmalloc_base, vm)
-		TH_LOG("segment memory: %lld bytes vmalloc'ed, %lld before", vm,
-		       self->vmalloc_base);
 	EXPECT_EQ(0, sec_params_restore(&self->params));
+	EXPECT_EQ(0, sec_state_check(&self->state, 10000, why, sizeof(why)))
+		TH_LOG("after the run: %s", why);
 	EXPECT_EQ(0, fz_still_works());
-	EXPECT_EQ(NULL, rsm_baseline_check(&self->base, 2000));
-	EXPECT_EQ(0, sec_kmsg_scan(&self->kmsg, first, sizeof(first)))
-		TH_LOG("kernel log: %s", first);
+	EXPECT_EQ(0, sec_state_check(&self->state, 2000, why, sizeof(why)))
+		TH_LOG("after the device was used again: %s", why);
 	ksft_print_msg("fuzz: %.1f s with the checks after the run\n",
 		       (rsm_now_ns() - t0) / 1e9);
 }

@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -204,6 +206,141 @@ static inline const char *sec_objs_check(const struct sec_objs *base, int ms)
 			return bad;
 		usleep(10000);
 	}
+}
+
+/* --- the state a test must leave as it found --------------------------- */
+
+/*
+ * What must be back where it was once every process of a test is gone:
+ * the live counters, the object directories, the segment memory; and the
+ * kernel log must have gained no report.
+ */
+struct sec_state {
+	struct rsm_baseline base;
+	struct sec_objs objs;
+	long long vmalloc;
+	struct sec_kmsg kmsg;
+};
+
+/* 0, or -1 with @why filled when something cannot be read */
+static inline int sec_state_take(struct sec_state *s, char *why, size_t len)
+{
+	unsigned int i;
+	int err = sec_kmsg_open(&s->kmsg);
+
+	if (err) {
+		snprintf(why, len, "/dev/kmsg: %s", strerror(-err));
+		return -1;
+	}
+	rsm_baseline_take(&s->base);
+	for (i = 0; i < RSM_NR_LIVE_STATS; i++)
+		if (s->base.v[i] < 0) {
+			snprintf(why, len, "stats/%s unreadable",
+				 rsm_live_stats[i]);
+			return -1;
+		}
+	sec_objs_take(&s->objs);
+	for (i = 0; i < SEC_NR_OBJ_DIRS; i++)
+		if (s->objs.n[i] < 0) {
+			snprintf(why, len, "%s/ unreadable", sec_obj_dirs[i]);
+			return -1;
+		}
+	s->vmalloc = sec_vmalloc_bytes(SEC_SEG_ALLOCATOR);
+	if (s->vmalloc < 0) {
+		snprintf(why, len, "/proc/vmallocinfo unreadable");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Wait up to @ms for the state to be back (a dying process's files are
+ * released after it is reaped); 0, or -1 with the first difference in
+ * @why. The kernel log is read once, at the end.
+ */
+static inline int sec_state_check(struct sec_state *s, int ms, char *why,
+				  size_t len)
+{
+	char first[400];
+	const char *bad;
+	unsigned int i;
+	long long vm;
+
+	bad = rsm_baseline_check(&s->base, ms);
+	for (i = 0; bad && i < RSM_NR_LIVE_STATS; i++)
+		if (bad == rsm_live_stats[i]) {
+			snprintf(why, len, "stats/%s: %lld, %lld before", bad,
+				 rsm_sysfs_num(RSM_SYSFS "/stats/%s", bad),
+				 s->base.v[i]);
+			return -1;
+		}
+	bad = sec_objs_check(&s->objs, ms);
+	for (i = 0; bad && i < SEC_NR_OBJ_DIRS; i++)
+		if (bad == sec_obj_dirs[i]) {
+			snprintf(why, len, "%s/: %d entries, %d before", bad,
+				 sec_sysfs_entries(bad), s->objs.n[i]);
+			return -1;
+		}
+	vm = sec_vmalloc_settle(SEC_SEG_ALLOCATOR, s->vmalloc, ms);
+	if (vm != s->vmalloc) {
+		snprintf(why, len, "segment memory: %lld bytes vmalloc'ed, %lld before",
+			 vm, s->vmalloc);
+		return -1;
+	}
+	if (sec_kmsg_scan(&s->kmsg, first, sizeof(first))) {
+		snprintf(why, len, "kernel log: %s", first);
+		return -1;
+	}
+	return 0;
+}
+
+static inline void sec_state_close(struct sec_state *s)
+{
+	sec_kmsg_close(&s->kmsg);
+}
+
+/* --- broken promises, across processes --------------------------------- */
+
+#define SEC_WHY	512
+
+/*
+ * Where the processes of a test report a broken promise: in memory they
+ * share (MAP_SHARED), counted, the first kept for the report, the first
+ * few printed as they happen.
+ */
+struct sec_report {
+	_Atomic uint32_t count;
+	_Atomic int claimed;
+	char why[SEC_WHY];
+};
+
+static inline void sec_vviolation(struct sec_report *rep, const char *fmt,
+				  va_list ap)
+{
+	char msg[SEC_WHY], line[SEC_WHY + 32];
+	uint32_t n;
+	int len;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = atomic_fetch_add(&rep->count, 1);
+	if (!atomic_exchange(&rep->claimed, 1))
+		memcpy(rep->why, msg, sizeof(msg));
+	if (n >= 20)
+		return;
+	/* one write(2): lines of several processes do not interleave */
+	len = snprintf(line, sizeof(line), "# violation: %s\n", msg);
+	if (write(2, line, len) < 0)
+		return;
+}
+
+static inline void __attribute__((format(printf, 2, 3)))
+sec_violation(struct sec_report *rep, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sec_vviolation(rep, fmt, ap);
+	va_end(ap);
 }
 
 /* --- module parameters (limits) -------------------------------------- */
