@@ -3,7 +3,10 @@
  * Limits: segments per process (ENOSPC), bytes per uid and bytes in total
  * (ENOMEM), set through the module parameters. Each test lowers one limit,
  * runs into it, checks nothing was charged for the failure and that freeing
- * makes room again; the fixture puts the parameters back.
+ * makes room again; the fixture puts the parameters back. Huge geometries:
+ * a product part_size * part_count that wraps in 32 bits is refused, the
+ * largest partition count works, a segment larger than the limits fails
+ * with ENOMEM, and after each refusal the device still works.
  */
 #include <grp.h>
 #include <sys/wait.h>
@@ -181,6 +184,92 @@ TEST_F(lim, lowering_a_limit_keeps_what_exists)
 	p[c.size - 1] = 1;
 	EXPECT_EQ(RSM_SEG_MAGIC, ((struct rsm_seg_header *)p)->magic);
 	munmap(p, c.size);
+}
+
+/* an ordinary segment still goes through create, publish, import, map */
+static int still_works(int fd, __u64 key)
+{
+	struct rsm_seg_create c;
+	struct rsm_import imp;
+	char *own, *img;
+	int ret = -1;
+
+	if (rsm_create(fd, PART, COUNT, 1, &c) ||
+	    rsm_publish(fd, c.seg_id, key, 0600) ||
+	    rsm_import_key(fd, key, RSM_ACCESS_RW, &imp))
+		return -1;
+	own = rsm_map(fd, c.mmap_offset, c.size, PROT_READ | PROT_WRITE);
+	img = rsm_map(fd, imp.mmap_offset, imp.size, PROT_READ);
+	if (own != MAP_FAILED && img != MAP_FAILED) {
+		own[c.size - 1] = 7;
+		ret = img[c.size - 1] == 7 ? 0 : -1;
+	}
+	if (own != MAP_FAILED)
+		munmap(own, c.size);
+	if (img != MAP_FAILED)
+		munmap(img, imp.size);
+	if (rsm_handle_op(fd, RSM_IOC_UNIMPORT, imp.import_id) ||
+	    rsm_destroy(fd, c.seg_id))
+		return -1;
+	return ret;
+}
+
+TEST_F(lim, huge_geometries_are_refused_and_nothing_is_charged)
+{
+	/* part_size * part_count in 32 bits would be 0 or a few MiB */
+	static const struct { __u32 size, count, err; } cases[] = {
+		{ RSM_PART_SIZE_MAX, RSM_PART_COUNT_MAX, EINVAL },	/* 2^42 */
+		{ RSM_PART_SIZE_MAX, 1025, EINVAL },	/* 2^32 + 4 MiB */
+		{ 4096, RSM_PART_COUNT_MAX, EINVAL },	/* 2^32 + header */
+		{ 1U << 31, 2, EINVAL },		/* past the largest */
+		{ 64, UINT32_MAX, EINVAL },
+		{ 64, RSM_PART_COUNT_MAX + 1, EINVAL },
+		/* valid geometry, 4 GiB less 4 MiB: past every limit */
+		{ RSM_PART_SIZE_MAX, 1023, ENOMEM },
+	};
+	long long bytes = rsm_sysfs_num(RSM_SYSFS "/stats/bytes");
+	long long segs = rsm_sysfs_num(RSM_SYSFS "/stats/segments");
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(-(int)cases[i].err,
+			  rsm_create(self->fd, cases[i].size, cases[i].count, 1,
+				     NULL))
+			TH_LOG("%u x %u", cases[i].size, cases[i].count);
+		EXPECT_EQ(bytes, rsm_sysfs_num(RSM_SYSFS "/stats/bytes"));
+		EXPECT_EQ(segs, rsm_sysfs_num(RSM_SYSFS "/stats/segments"));
+		EXPECT_EQ(0, still_works(self->fd, rsm_key(10 + i)));
+	}
+}
+
+TEST_F(lim, the_largest_partition_count_works_within_the_limits)
+{
+	const struct rsm_seg_layout_info l =
+		rsm_seg_layout(64, RSM_PART_COUNT_MAX);
+	struct rsm_node_info info;
+	struct rsm_seg_create c;
+	char *p;
+
+	/* 2^20 partitions of 64 B: 32 MiB of directory, 64 MiB of data */
+	ASSERT_EQ(0, rsm_ioc(self->fd, RSM_IOC_NODE_INFO, &info));
+	ASSERT_EQ(0, set_param("max_bytes_per_user",
+			       info.bytes_user + l.size - 1));
+	EXPECT_EQ(-ENOMEM, rsm_create(self->fd, 64, RSM_PART_COUNT_MAX,
+				      RSM_PART_COUNT_MAX, NULL));
+	ASSERT_EQ(0, set_param("max_bytes_per_user", info.bytes_user + l.size));
+	ASSERT_EQ(0, rsm_create(self->fd, 64, RSM_PART_COUNT_MAX,
+				RSM_PART_COUNT_MAX, &c));
+	EXPECT_EQ(l.size, c.size);
+	p = rsm_map(self->fd, c.mmap_offset, c.size, PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, p);
+	/* the last directory entry and the last partition are there */
+	EXPECT_EQ(RSM_DIR_FREE, ((struct rsm_dir_entry *)(p + l.dir_offset))
+					[RSM_PART_COUNT_MAX - 1].state);
+	p[c.size - 1] = 1;
+	EXPECT_EQ(RSM_PART_COUNT_MAX, ((struct rsm_seg_header *)p)->part_count);
+	munmap(p, c.size);
+	ASSERT_EQ(0, rsm_destroy(self->fd, c.seg_id));
+	EXPECT_EQ(0, still_works(self->fd, rsm_key(30)));
 }
 
 TEST_HARNESS_MAIN

@@ -6,6 +6,9 @@
  * only as itself; memory is charged to the creating uid. The test runs as
  * root and does each unprivileged step in a child that dropped to another
  * uid (setgroups + setresgid + setresuid, which also drops capabilities).
+ * The matrix test tries every class (owner, group, other) with every pair
+ * of its read and write bits, each import access, and the mappings each
+ * import allows.
  */
 #include <grp.h>
 #include <sys/wait.h>
@@ -263,6 +266,104 @@ TEST_F(perm, owner_bits_apply_to_the_descriptor_owner)
 	EXPECT_EQ(0, as_other(op_import, &op));
 	/* and no longer root's, but root has CAP_IPC_OWNER */
 	EXPECT_EQ(0, rsm_import_key(self->fd, self->key, RSM_ACCESS_RW, NULL));
+}
+
+/*
+ * Import with op->access, then map: a writable mapping only when the import
+ * has RSM_ACCESS_WRITE (EACCES otherwise, and mprotect() cannot add write
+ * later), a read-only one always; both reach the segment. A write lands at
+ * the segment's last byte minus the access, for the owner to see.
+ */
+static int op_import_and_map(int fd, struct op *op)
+{
+	struct rsm_import imp;
+	char *rw, *ro;
+	int err = -rsm_import_key(fd, op->key, op->access, &imp);
+
+	if (err)
+		return err;
+	rw = rsm_map(fd, imp.mmap_offset, imp.size, PROT_READ | PROT_WRITE);
+	if (op->access & RSM_ACCESS_WRITE) {
+		if (rw == MAP_FAILED)
+			return 90;
+		rw[imp.size - 1 - op->access] = (char)(0x40 | op->access);
+	} else if (rw != MAP_FAILED || errno != EACCES) {
+		return 91;
+	}
+	ro = rsm_map(fd, imp.mmap_offset, imp.size, PROT_READ);
+	if (ro == MAP_FAILED)
+		return 92;
+	if (((struct rsm_seg_header *)ro)->magic != RSM_SEG_MAGIC)
+		return 93;
+	if (!(op->access & RSM_ACCESS_WRITE) &&
+	    (!mprotect(ro, imp.size, PROT_READ | PROT_WRITE) ||
+	     errno != EACCES))
+		return 94;
+	return 0;
+}
+
+enum { CLASS_OWNER, CLASS_GROUP, CLASS_OTHER };
+
+TEST_F(perm, matrix_of_owner_group_other_and_read_write_bits)
+{
+	static const char *const cls[] = { "owner", "group", "other" };
+	static const __u32 accesses[] = {
+		RSM_ACCESS_READ, RSM_ACCESS_WRITE, RSM_ACCESS_RW,
+	};
+	unsigned int c, bits, a, n = 0, allowed = 0;
+
+	for (c = CLASS_OWNER; c <= CLASS_OTHER; c++) {
+		for (bits = 0; bits <= 6; bits += 2) {
+			/* bits 0, 2 (w), 4 (r), 6 (rw) for the class tried;
+			 * the two others get the rest, so a check of the
+			 * wrong class gives the wrong answer
+			 */
+			unsigned int shift = 6 - 3 * c, mode = 0, k;
+			struct rsm_seg_create seg;
+			char *own;
+
+			for (k = 0; k < 3; k++)
+				mode |= (k == c ? bits : 6 & ~bits) << (6 - 3 * k);
+			ASSERT_EQ(0, rsm_create(self->fd, 4096, 4, 1, &seg));
+			/* owner: the other user's descriptor; group: one it
+			 * is in; other: root's, uid 0 and gid 0
+			 */
+			ASSERT_EQ(0, publish(self->fd, seg.seg_id,
+					     self->key + 1 + n, mode,
+					     c == CLASS_OWNER ? OTHER_UID : RSM_ID_SELF,
+					     c == CLASS_GROUP ? SHARED_GID : RSM_ID_SELF));
+			own = rsm_map(self->fd, seg.mmap_offset, seg.size,
+				      PROT_READ);
+			ASSERT_NE(MAP_FAILED, own);
+			for (a = 0; a < 3; a++) {
+				struct op op = {
+					.key = self->key + 1 + n,
+					.access = accesses[a],
+					.extra_gid = c == CLASS_GROUP ? SHARED_GID : 0,
+				};
+				unsigned int want = (accesses[a] & RSM_ACCESS_READ ? 4 : 0) |
+						    (accesses[a] & RSM_ACCESS_WRITE ? 2 : 0);
+				int ok = (((mode >> shift) & 6) & want) == want;
+				int got = as_other(op_import_and_map, &op);
+
+				EXPECT_EQ(ok ? 0 : EACCES, got)
+					TH_LOG("%s, mode %04o, access %u", cls[c],
+					       mode, accesses[a]);
+				if (ok && !got && (accesses[a] & RSM_ACCESS_WRITE))
+					EXPECT_EQ(0x40 | accesses[a],
+						  own[seg.size - 1 - accesses[a]])
+						TH_LOG("%s, mode %04o: the write did not reach the owner",
+						       cls[c], mode);
+				allowed += ok;
+			}
+			munmap(own, seg.size);
+			ASSERT_EQ(0, rsm_destroy(self->fd, seg.seg_id));
+			n++;
+		}
+	}
+	/* 3 classes x 4 bit pairs x 3 accesses; rw allows 3, r 1, w 1 */
+	EXPECT_EQ(12, n);
+	EXPECT_EQ(15, allowed);
 }
 
 TEST_F(perm, only_the_owner_unpublishes_or_destroys)

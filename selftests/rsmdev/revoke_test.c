@@ -7,6 +7,7 @@
  * raises SIGBUS, its next ioctl fails with EIDRM and its file's waiters wake
  * with a revocation counted (poll: POLLPRI).
  */
+#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -47,8 +48,9 @@ FIXTURE_SETUP(rev)
 	ASSERT_LE(0, self->importer);
 	ASSERT_EQ(0, rsm_create(self->owner, SIZE_PART, NR_PARTS, 1,
 				&self->seg));
+	/* others may import: revoked_in_another_process does, as another uid */
 	ASSERT_EQ(0, rsm_publish(self->owner, self->seg.seg_id, rsm_key(1),
-				 0600));
+				 0606));
 	ASSERT_EQ(0, rsm_import_key(self->importer, rsm_key(1), RSM_ACCESS_RW,
 				    &self->imp));
 	self->own = rsm_map(self->owner, self->seg.mmap_offset, self->seg.size,
@@ -166,13 +168,20 @@ TEST_F(rev, revoked_in_another_process)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		/* a separate importer: its own file, import and mapping */
+		/*
+		 * A separate importer: another uid without capabilities,
+		 * with its own file, import and mapping.
+		 */
 		struct rsm_import imp;
 		volatile char *img;
-		int fd = rsm_open();
+		int fd;
 
 		close(ready[0]);
 		close(done[1]);
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		fd = rsm_open();
 		if (fd < 0 || rsm_import_key(fd, key, RSM_ACCESS_RW, &imp))
 			_exit(1);
 		img = rsm_map(fd, imp.mmap_offset, imp.size,
@@ -187,6 +196,12 @@ TEST_F(rev, revoked_in_another_process)
 		img[400] = 'z';
 		if (rsm_signal(fd, imp.import_id, 0) != -EIDRM)
 			_exit(5);
+		/* no way back to the memory: no new mapping, no new import */
+		if (rsm_map(fd, imp.mmap_offset, imp.size, PROT_READ) !=
+		    MAP_FAILED || errno != EIDRM)
+			_exit(6);
+		if (rsm_import_key(fd, key, RSM_ACCESS_READ, NULL) != -ENOENT)
+			_exit(7);
 		_exit(0);
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -265,8 +280,9 @@ TEST_F(rev, revoked_channel)
 	EXPECT_EQ(2, w.revoked);
 	EXPECT_EQ(-ENOENT, rsm_import_key(self->importer, rsm_key(1),
 					  RSM_ACCESS_RW, NULL));
+	/* others may import: revoked_in_another_process does, as another uid */
 	ASSERT_EQ(0, rsm_publish(self->owner, self->seg.seg_id, rsm_key(1),
-				 0600));
+				 0606));
 	ASSERT_EQ(0, rsm_import_key(self->importer, rsm_key(1), RSM_ACCESS_RW,
 				    &self->imp));
 	g = (struct rsm_group_create){ .import_id = self->imp.import_id,
