@@ -55,14 +55,11 @@ else
 	rsm_record FAIL "bench smoke: $rows result rows of $expected expected"
 fi
 
-# Latency rows have ordered percentiles; bandwidth rows a positive rate.
-if awk -F, '!/^(#|launch,)/ {
-		if ($3 == "lat" && !($9 <= $10 && $10 <= $11 && $11 <= $12 && $12 <= $13 && $9 >= 0)) bad++
-		if ($3 != "lat" && !($15 > 0 && $16 > 0)) bad++
-	} END { exit bad > 0 }' "$csv"; then
-	rsm_record PASS "bench smoke: every row well formed (min <= p50 <= p99 <= p99.9 <= max; rates > 0)"
+# Latency rows have ordered, finite percentiles; bandwidth rows a positive rate.
+if awk -f "$RSM_TOP/tools/rsm-bench/tests/rows_well_formed.awk" "$csv"; then
+	rsm_record PASS "bench smoke: every row well formed (min <= p50 <= p99 <= p99.9 <= max, finite; rates > 0)"
 else
-	rsm_record FAIL "bench smoke: every row well formed (min <= p50 <= p99 <= p99.9 <= max; rates > 0)"
+	rsm_record FAIL "bench smoke: every row well formed (min <= p50 <= p99 <= p99.9 <= max, finite; rates > 0)"
 fi
 
 if command -v ucx_perftest > /dev/null; then

@@ -1,5 +1,6 @@
 #include "machine.hpp"
 
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -45,7 +46,11 @@ facts describe_machine() {
     std::ifstream mem("/proc/meminfo");
     std::string key, kb;
     mem >> key >> kb;
-    f.emplace_back("memory", std::to_string(std::stoull(kb.empty() ? "0" : kb) >> 20) + " GiB");
+    // One decimal: a 1 GiB guest has a little less than 1 GiB of MemTotal.
+    char gib[32];
+    std::snprintf(gib, sizeof(gib), "%.1f GiB",
+                  static_cast<double>(std::stoull(kb.empty() ? "0" : kb)) / (1 << 20));
+    f.emplace_back("memory", gib);
     f.emplace_back("kernel", std::string(u.sysname) + " " + u.release);
     f.emplace_back("host", u.nodename);
     return f;
