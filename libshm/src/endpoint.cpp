@@ -102,6 +102,9 @@ result<void> endpoint::build(uint64_t key) {
     // Every slot's segments, published before the root so that a sender
     // that finds the root finds them too.
     slots_.resize(nslots);
+    // Room for every slot now: the data path never allocates.
+    active_.reserve(nslots);
+    room_checks_.reserve(nslots);
     for (uint32_t s = 0; s < nslots; ++s) {
         rx_slot &slot = slots_[s];
         if (auto r = create_published(slot.ring_seg, ring_geometry(ring_entries_), key, s, 0,

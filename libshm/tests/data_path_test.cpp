@@ -7,12 +7,21 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <gtest/gtest.h>
 #include <libshm/shm.hpp>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <random>
+#include <string>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using test::second;
@@ -328,12 +337,17 @@ TEST(DataPath, SenderBlockedForRoomIsWokenByARelease) {
         held.push_back(f.ep.recv_view(shm::no_wait).value());
     }
     std::atomic<bool> sent{false};
+    std::atomic<pid_t> tid{0};
     std::thread sender([&] {
-        auto r = f.ch.send(payload(64, 13, 4), 10s);
+        const auto msg = payload(64, 13, 4);
+        tid = gettid();
+        auto r = f.ch.send(msg, 10s);
         EXPECT_TRUE(r) << shm::message(r.error());
         sent = true;
     });
-    std::this_thread::sleep_for(50ms); // let it go to sleep
+    while (tid == 0)
+        std::this_thread::yield();
+    EXPECT_TRUE(test::wait_until_asleep(tid)) << "the sender never went to sleep";
     EXPECT_FALSE(sent);
     ASSERT_TRUE(f.ep.release(held[2]));
     sender.join();
@@ -511,4 +525,317 @@ TEST(DataPath, FourSendersOneReceiverMixedSizesNoneLostDuplicatedCorruptedOrReor
     EXPECT_EQ(shm::errc::would_block, test::err_of(ep.recv(buf, shm::no_wait))); // none duplicated
     std::printf("data path: %llu messages, %.1f MiB, from %d senders, all checked\n",
                 (unsigned long long)got, double(bytes) / (1 << 20), senders);
+}
+
+namespace {
+
+// Runs body() in a forked child under SECCOMP_MODE_STRICT: a system call
+// other than read, write, exit and sigreturn kills it with SIGKILL. The
+// child exits with what body() returns.
+template <class Body>
+pid_t fork_without_system_calls(Body &&body) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) != 0)
+            _exit(100);
+        const long rc = body();
+        ::syscall(SYS_exit, rc); // exit_group, which _exit makes, is not allowed
+        __builtin_unreachable();
+    }
+    return pid;
+}
+
+// The child's wait status; a child still running after 60 s is killed.
+int reap(pid_t pid) {
+    int status = 0;
+    for (int i = 0; i < 6000; ++i) {
+        if (::waitpid(pid, &status, WNOHANG) == pid)
+            return status;
+        std::this_thread::sleep_for(10ms);
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return status;
+}
+
+std::string describe(int status) {
+    if (WIFEXITED(status))
+        return "exit " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        return "killed: it made a system call (or hung)";
+    return "status " + std::to_string(status);
+}
+
+} // namespace
+
+TEST(DataPath, Invariant2_NoSystemCallOnTheFastPath) {
+    // A sender and a receiver that poll (timeout 0, so neither ever sets its
+    // sleep flag) pass 3,000 messages of every group's sizes, copying and
+    // zero-copy, received by copy and as views released out of order, each
+    // in a process that any system call kills.
+    pair_fixture f;
+    constexpr uint64_t count = 3000;
+    static constexpr size_t lens[] = {1, 64, 200, 3000, 40000, 300000, 0};
+    std::vector<std::byte> buf(1 << 20);
+    // Warm up before the filters: the receiver finds the new channel.
+    ASSERT_TRUE(f.ch.send(payload(10, 30, 0)));
+    ASSERT_TRUE(f.ep.recv(buf, shm::no_wait));
+
+    const pid_t sender = fork_without_system_calls([&] {
+        for (uint64_t k = 1; k <= count; ++k) {
+            const size_t len = lens[k % 7];
+            if (k % 2) { // zero-copy
+                for (;;) {
+                    auto r = f.ch.reserve(len, shm::no_wait);
+                    if (!r && r.error() != shm::errc::would_block)
+                        return 1;
+                    if (!r)
+                        continue;
+                    test::fill(r->data(), len, 30, k);
+                    if (!f.ch.commit(*r, len))
+                        return 2;
+                    break;
+                }
+            } else {
+                test::fill(buf.data(), len, 30, k);
+                for (;;) {
+                    auto r = f.ch.send(std::span(buf.data(), len), shm::no_wait);
+                    if (r)
+                        break;
+                    if (r.error() != shm::errc::would_block)
+                        return 3;
+                }
+            }
+        }
+        return 0;
+    });
+    ASSERT_GT(sender, 0);
+    const pid_t receiver = fork_without_system_calls([&] {
+        std::array<shm::view, 4> held;
+        size_t n_held = 0;
+        for (uint64_t k = 1; k <= count;) {
+            const size_t len = lens[k % 7];
+            shm_msg_info info{};
+            const void *data = buf.data();
+            size_t got = 0;
+            if (k % 3 == 0) {
+                auto n = f.ep.recv(buf, shm::no_wait, &info);
+                if (!n && n.error() == shm::errc::would_block)
+                    continue;
+                if (!n)
+                    return 1;
+                got = *n;
+            } else {
+                auto v = f.ep.recv_view(shm::no_wait);
+                if (!v && v.error() == shm::errc::would_block)
+                    continue;
+                if (!v)
+                    return 1;
+                info = v->info();
+                data = v->data();
+                got = v->size();
+                held[n_held++] = *v;
+            }
+            if (info.seq != k + 1 || got != len)
+                return 4;
+            if (!test::matches(data, len, 30, k))
+                return 5;
+            if (n_held == held.size()) // newest first: out of order
+                while (n_held > 0)
+                    if (!f.ep.release(held[--n_held]))
+                        return 6;
+            ++k;
+        }
+        while (n_held > 0)
+            if (!f.ep.release(held[--n_held]))
+                return 6;
+        return 0;
+    });
+    ASSERT_GT(receiver, 0);
+    const int s = reap(sender);
+    if (s != 0)
+        ::kill(receiver, SIGKILL);
+    const int r = reap(receiver);
+    EXPECT_EQ(0, s) << "sender: " << describe(s);
+    EXPECT_EQ(0, r) << "receiver: " << describe(r);
+}
+
+TEST(DataPath, NoLostWakeUpWhenTheAdaptiveSpinRunsOut) {
+    // As NoLostWakeUpInBlockingPingPong, in the adaptive mode: each side
+    // answers after a random 0 to 400 us, around the spin budget (1 to
+    // 100 us), so a waiter sometimes finds the message spinning and
+    // sometimes gives up just before it comes: it sets its flag, re-checks
+    // and sleeps, the window where a wake-up could be lost.
+    const uint64_t key = test::unique_key(), back = test::unique_key();
+    auto a = shm::endpoint::create(key, host_endpoint()).value();
+    auto b = shm::endpoint::create(back, host_endpoint()).value();
+    constexpr int rounds = 2000;
+    auto pause_for = [](std::mt19937 &rng) {
+        const auto d = std::chrono::microseconds(rng() % 400);
+        if (d > 60us) {
+            std::this_thread::sleep_for(d);
+            return;
+        }
+        const auto end = std::chrono::steady_clock::now() + d;
+        while (std::chrono::steady_clock::now() < end) {
+        }
+    };
+    std::thread peer([&] {
+        auto to_a = shm::channel::connect(key, host_channel()).value();
+        std::mt19937 rng(21);
+        std::array<std::byte, 64> buf;
+        for (int i = 0; i < rounds; ++i) {
+            auto n = b.recv(buf, 10s);
+            ASSERT_TRUE(n) << "round " << i << ": " << shm::message(n.error());
+            pause_for(rng);
+            ASSERT_TRUE(to_a.send(std::span(buf.data(), *n)));
+        }
+    });
+    auto to_b = shm::channel::connect(back, host_channel()).value();
+    std::mt19937 rng(22);
+    std::array<std::byte, 64> buf;
+    for (int i = 0; i < rounds; ++i) {
+        pause_for(rng);
+        auto msg = payload(8, 31, uint64_t(i));
+        ASSERT_TRUE(to_b.send(msg));
+        auto n = a.recv(buf, 10s);
+        ASSERT_TRUE(n) << "round " << i << ": " << shm::message(n.error());
+        ASSERT_TRUE(test::matches(buf.data(), *n, 31, uint64_t(i)));
+    }
+    peer.join();
+    // Both sides did go to sleep (the case under test) at least once.
+    EXPECT_GT(a.stats().waits, 0U);
+    EXPECT_GT(b.stats().waits, 0U);
+}
+
+TEST(DataPath, EpollWaitsForAMessageAndForRoomInOneSet) {
+    pair_fixture f({{64, 2, 1, 0}});
+    const int set = ::epoll_create1(EPOLL_CLOEXEC);
+    ASSERT_GE(set, 0);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u32 = 1;
+    ASSERT_EQ(0, ::epoll_ctl(set, EPOLL_CTL_ADD, f.ep.fd(), &ev));
+    ev.data.u32 = 2;
+    ASSERT_EQ(0, ::epoll_ctl(set, EPOLL_CTL_ADD, f.ch.fd(), &ev));
+    epoll_event got[4];
+    std::array<std::byte, 64> buf;
+    // The receiver waits for a message.
+    auto armed = f.ep.arm();
+    ASSERT_TRUE(armed);
+    EXPECT_FALSE(*armed);
+    EXPECT_EQ(0, ::epoll_wait(set, got, 4, 0));
+    ASSERT_TRUE(f.ch.send(payload(10, 32, 0), shm::no_wait));
+    ASSERT_EQ(1, ::epoll_wait(set, got, 4, 5000));
+    EXPECT_EQ(1U, got[0].data.u32);
+    ASSERT_TRUE(f.ep.recv(buf, shm::no_wait));
+    EXPECT_EQ(0, ::epoll_wait(set, got, 4, 0)); // collected
+    // The sender waits for room.
+    ASSERT_TRUE(f.ch.send(payload(10, 32, 1), shm::no_wait));
+    ASSERT_TRUE(f.ch.send(payload(10, 32, 2), shm::no_wait));
+    armed = f.ch.arm(10);
+    ASSERT_TRUE(armed);
+    EXPECT_FALSE(*armed);
+    EXPECT_EQ(0, ::epoll_wait(set, got, 4, 0));
+    ASSERT_TRUE(f.ep.recv(buf, shm::no_wait));
+    ASSERT_EQ(1, ::epoll_wait(set, got, 4, 5000));
+    EXPECT_EQ(2U, got[0].data.u32);
+    EXPECT_TRUE(f.ch.send(payload(10, 32, 3), shm::no_wait));
+    ::close(set);
+}
+
+TEST(DataPath, SendersShareNoLockAStoppedSenderDelaysNoOther) {
+    // One channel per sender: a sender stopped anywhere, even in the middle
+    // of a message, holds nothing another needs. Sender A keeps a
+    // reservation open with half its message written; sender B, a process
+    // sending as fast as it can, is stopped by SIGSTOP wherever it is;
+    // meanwhile sender C's 2,000 messages all arrive, in order and intact.
+    const uint64_t key = test::unique_key();
+    auto ep = shm::endpoint::create(key, host_endpoint()).value();
+    auto a = shm::channel::connect(key, host_channel()).value();
+    auto c = shm::channel::connect(key, host_channel()).value();
+    auto res = a.reserve(3000);
+    ASSERT_TRUE(res);
+    std::vector<std::byte> whole = payload(3000, 40, 0);
+    std::memcpy(res->data(), whole.data(), 1500);
+
+    int up[2];
+    ASSERT_EQ(0, ::pipe(up));
+    const pid_t b = ::fork();
+    if (b == 0) {
+        auto ch = shm::channel::connect(key, host_channel());
+        if (!ch)
+            _exit(1);
+        char one = 1;
+        (void)!::write(up[1], &one, 1);
+        std::vector<std::byte> msg(1000);
+        for (uint64_t k = 0;; ++k) {
+            const size_t len = 1 + k % 1000;
+            test::fill(msg.data(), len, 41, k);
+            while (!ch->send(std::span(msg.data(), len), shm::no_wait)) {
+            }
+        }
+    }
+    ASSERT_GT(b, 0);
+    struct killer {
+        pid_t pid;
+        ~killer() {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+    } b_guard{b};
+    char one;
+    ASSERT_EQ(1, ::read(up[0], &one, 1));
+    ::close(up[0]);
+    ::close(up[1]);
+
+    const uint32_t a_slot = a.info().channel, c_slot = c.info().channel;
+    uint64_t b_got = 0, c_got = 0;
+    uint32_t b_slot = UINT32_MAX;
+    bool a_got = false;
+    std::vector<std::byte> buf(4096);
+    auto receive = [&](shm::timeout t) {
+        shm_msg_info info{};
+        auto n = ep.recv(buf, t, &info);
+        if (!n)
+            return false;
+        if (info.channel == c_slot) {
+            EXPECT_EQ(c_got + 1, info.seq);
+            EXPECT_TRUE(test::matches(buf.data(), *n, 42, c_got));
+            ++c_got;
+        } else if (info.channel == a_slot) {
+            EXPECT_EQ(3000U, *n);
+            EXPECT_TRUE(test::matches(buf.data(), *n, 40, 0));
+            a_got = true;
+        } else {
+            EXPECT_TRUE(b_slot == UINT32_MAX || b_slot == info.channel);
+            b_slot = info.channel;
+            EXPECT_EQ(b_got + 1, info.seq);
+            EXPECT_EQ(1 + b_got % 1000, *n);
+            EXPECT_TRUE(test::matches(buf.data(), *n, 41, b_got));
+            ++b_got;
+        }
+        return true;
+    };
+    // B runs for a while (at least 200 of its messages), then stops.
+    for (int i = 0; i < 20000 && b_got < 200; ++i)
+        receive(10ms);
+    ASSERT_GE(b_got, 200U);
+    ASSERT_EQ(0, ::kill(b, SIGSTOP));
+    ASSERT_EQ(b, ::waitpid(b, nullptr, WUNTRACED));
+
+    // C sends while A and B are stopped mid-way; a receive that finds
+    // nothing would mean C waits for one of them.
+    for (uint64_t k = 0; k < 2000; ++k) {
+        const auto msg = payload(1 + k % 4000, 42, k);
+        ASSERT_TRUE(c.send(msg, shm::no_wait)) << k;
+        while (c_got <= k)
+            ASSERT_TRUE(receive(shm::no_wait)) << "C's message " << k << " did not arrive";
+    }
+    EXPECT_EQ(2000U, c_got);
+    // A finishes its message, which arrives whole.
+    std::memcpy(static_cast<std::byte *>(res->data()) + 1500, whole.data() + 1500, 1500);
+    ASSERT_TRUE(a.commit(*res, 3000));
+    while (!a_got)
+        ASSERT_TRUE(receive(shm::no_wait));
 }

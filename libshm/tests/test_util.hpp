@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <libshm/shm.hpp>
@@ -38,10 +39,37 @@ inline void fill(void *buf, size_t len, uint64_t s, uint64_t k) {
     }
 }
 
+// Allocates nothing: a child that may make no system call uses it too.
 inline bool matches(const void *buf, size_t len, uint64_t s, uint64_t k) {
-    std::vector<unsigned char> want(len);
-    fill(want.data(), len, s, k);
-    return std::memcmp(want.data(), buf, len) == 0;
+    auto *p = static_cast<const unsigned char *>(buf);
+    uint64_t x = mix(s << 40 ^ k);
+    for (size_t i = 0; i < len; i += 8) {
+        x = mix(x);
+        if (std::memcmp(p + i, &x, len - i < 8 ? len - i : 8) != 0)
+            return false;
+    }
+    return true;
+}
+
+// Waits (up to 10 s) until thread tid of this process sleeps in the kernel
+// ('S' in /proc: a blocking wait on a doorbell), so that a test wakes a
+// sleeper instead of racing one that has not gone to sleep yet.
+inline bool wait_until_asleep(pid_t tid) {
+    char path[64];
+    std::snprintf(path, sizeof(path), "/proc/self/task/%d/stat", int(tid));
+    for (int i = 0; i < 10000; ++i) {
+        if (FILE *f = std::fopen(path, "r")) {
+            char line[512] = {};
+            const bool got = std::fgets(line, sizeof(line), f) != nullptr;
+            std::fclose(f);
+            // "tid (comm) S ...": the state follows the last ')'.
+            const char *e = got ? std::strrchr(line, ')') : nullptr;
+            if (e && e[1] == ' ' && e[2] == 'S')
+                return true;
+        }
+        usleep(1000);
+    }
+    return false;
 }
 
 // The backend the data-path tests run over: the host backend, or the
