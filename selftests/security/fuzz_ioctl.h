@@ -496,28 +496,6 @@ static inline int fz_documented(const struct fz_cmd *cmd, int err)
 	return 0;
 }
 
-/* whether this worker's ids may import with @access under @d, by the rule */
-static inline int fz_may_import(const struct fz_proc *p,
-				const struct rsm_descriptor *d, uint32_t access)
-{
-	uint32_t want = 0, granted;
-	int i, in_group = d->gid == p->gid;
-
-	for (i = 0; i < p->ngroups; i++)
-		in_group |= d->gid == p->groups[i];
-	if (access & RSM_ACCESS_READ)
-		want |= 04;
-	if (access & RSM_ACCESS_WRITE)
-		want |= 02;
-	if (d->uid == p->uid)
-		granted = d->mode >> 6;
-	else if (in_group)
-		granted = d->mode >> 3;
-	else
-		granted = d->mode;
-	return (granted & want) == want || p->admin;
-}
-
 static inline int fz_in_groups(const struct fz_proc *p, uint32_t gid)
 {
 	int i;
@@ -528,6 +506,25 @@ static inline int fz_in_groups(const struct fz_proc *p, uint32_t gid)
 		if (gid == p->groups[i])
 			return 1;
 	return 0;
+}
+
+/* whether this worker's ids may import with @access under @d, by the rule */
+static inline int fz_may_import(const struct fz_proc *p,
+				const struct rsm_descriptor *d, uint32_t access)
+{
+	uint32_t want = 0, granted;
+
+	if (access & RSM_ACCESS_READ)
+		want |= 04;
+	if (access & RSM_ACCESS_WRITE)
+		want |= 02;
+	if (d->uid == p->uid)
+		granted = d->mode >> 6;
+	else if (fz_in_groups(p, d->gid))
+		granted = d->mode >> 3;
+	else
+		granted = d->mode;
+	return (granted & want) == want || p->admin;
 }
 
 static inline int fz_descriptor_ok(const struct rsm_descriptor *d)
