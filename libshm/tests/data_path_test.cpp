@@ -545,10 +545,11 @@ pid_t fork_without_system_calls(Body &&body) {
     return pid;
 }
 
-// The child's wait status; a child still running after 60 s is killed.
+// The child's wait status; a child still running after 240 s (a slow
+// debug-kernel guest needs a fraction of that) is killed.
 int reap(pid_t pid) {
     int status = 0;
-    for (int i = 0; i < 6000; ++i) {
+    for (int i = 0; i < 24000; ++i) {
         if (::waitpid(pid, &status, WNOHANG) == pid)
             return status;
         std::this_thread::sleep_for(10ms);
@@ -653,11 +654,13 @@ TEST(DataPath, Invariant2_NoSystemCallOnTheFastPath) {
     });
     ASSERT_GT(receiver, 0);
     const int s = reap(sender);
-    if (s != 0)
+    if (s != 0) // it will not get the rest
         ::kill(receiver, SIGKILL);
     const int r = reap(receiver);
     EXPECT_EQ(0, s) << "sender: " << describe(s);
-    EXPECT_EQ(0, r) << "receiver: " << describe(r);
+    if (s == 0) {
+        EXPECT_EQ(0, r) << "receiver: " << describe(r);
+    }
 }
 
 TEST(DataPath, NoLostWakeUpWhenTheAdaptiveSpinRunsOut) {
