@@ -34,6 +34,13 @@ enum {
 	FZ_NR_ROWS,
 };
 
+/* the kinds of step a thread takes (fz_op()) */
+enum {
+	FZ_KIND_IOCTL, FZ_KIND_MMAP, FZ_KIND_MAPPING, FZ_KIND_CHURN,
+	FZ_KIND_POLL, FZ_KIND_SYSFS, FZ_KIND_FORK, FZ_KIND_LIMITS,
+	FZ_NR_KINDS,
+};
+
 /* an id on the board: the poster's tag in the high half */
 #define FZ_ENTRY(tag, id)	(((uint64_t)(tag) << 32) | (uint32_t)(id))
 #define FZ_TAG(e)		((uint32_t)((e) >> 32))
@@ -53,7 +60,6 @@ struct fz_opts {
 	uint64_t max_calls;	/* count bound */
 	unsigned int procs;
 	unsigned int threads;
-	int verbose;
 };
 
 struct fz_shared {
@@ -72,6 +78,9 @@ struct fz_shared {
 	_Atomic uint64_t interrupts;
 	/* [row][0]: successes; [row][e]: failures with errno e */
 	_Atomic uint64_t results[FZ_NR_ROWS][FZ_ERRNO_MAX];
+	_Atomic uint64_t row_ns[FZ_NR_ROWS];	/* time in those calls */
+	_Atomic uint64_t kind_ns[FZ_NR_KINDS];	/* time per kind of step */
+	_Atomic uint64_t kind_n[FZ_NR_KINDS];
 
 	struct sec_report report;	/* violations, the first in words */
 
@@ -90,8 +99,12 @@ fz_violation(struct fz_shared *sh, const char *fmt, ...)
 	va_end(ap);
 }
 
-static inline void fz_count(struct fz_shared *sh, unsigned int row, int err)
+/* count a result; @t0 is when the call began (rsm_now_ns()) */
+static inline void fz_count(struct fz_shared *sh, unsigned int row, int err,
+			    long long t0)
 {
+	atomic_fetch_add_explicit(&sh->row_ns[row], rsm_now_ns() - t0,
+				  memory_order_relaxed);
 	unsigned int col = err < 0 ? (unsigned int)-err : 0;
 
 	if (col >= FZ_ERRNO_MAX)

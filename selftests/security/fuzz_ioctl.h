@@ -786,9 +786,12 @@ static inline void fz_op_badcmd(struct fz_thread *t)
 	union fz_arg a;
 	int err;
 
+	long long t0;
+
 	memset(&a, 0, sizeof(a));
+	t0 = rsm_now_ns();
 	err = ioctl(fd.fd, cmd, &a) ? -errno : 0;
-	fz_count(t->sh, FZ_ROW_BADCMD, err);
+	fz_count(t->sh, FZ_ROW_BADCMD, err, t0);
 	if (fz_is_rsm(&fd) && fz_fd_same(t->p, slot, &fd) && err != -ENOTTY)
 		fz_violation(t->sh, "unknown command %#lx: %s, not ENOTTY", cmd,
 			     err ? strerror(-err) : "success");
@@ -816,6 +819,7 @@ static inline void fz_op_ioctl(struct fz_thread *t)
 	struct sec_rng *r = &t->rng;
 	union fz_arg in, a;
 	struct fz_call c;
+	long long t0;
 	void *ptr;
 	size_t size;
 	int err;
@@ -832,11 +836,12 @@ static inline void fz_op_ioctl(struct fz_thread *t)
 	c.einval = fz_predict_einval(c.nr, &in);
 	a = in;
 	ptr = fz_pointer(t, &c, &a, size);
+	t0 = rsm_now_ns();
 	err = ioctl(c.fd.fd, fz_cmds[c.nr].nr, ptr) ? -errno : 0;
 	/* what the kernel wrote back, wherever it was */
 	if (!err && c.ptr == FZ_PTR_MAPPING)
 		memcpy(&a, ptr, size);
-	fz_count(t->sh, c.nr, err);
+	fz_count(t->sh, c.nr, err, t0);
 	fz_check(t, &c, err, &in, &a);
 	if (!err && c.ptr != FZ_PTR_MAPPING && fz_is_rsm(&c.fd))
 		fz_harvest(t, &c, &in, &a);

@@ -79,6 +79,7 @@ static inline void fz_op_mmap(struct fz_thread *t)
 	uint64_t off, pages, first, e;
 	int prot, flags, err, known = 0;
 	struct fz_map m;
+	long long t0;
 	void *addr;
 
 	if (roll < 50)
@@ -127,9 +128,10 @@ static inline void fz_op_mmap(struct fz_thread *t)
 	flags = roll < 85 ? MAP_SHARED : roll < 90 ? MAP_PRIVATE :
 		roll < 95 ? MAP_SHARED | MAP_POPULATE : MAP_SHARED_VALIDATE;
 
+	t0 = rsm_now_ns();
 	addr = mmap(NULL, pages * FZ_PAGE, prot, flags, fd.fd, (off_t)off);
 	err = addr == MAP_FAILED ? -errno : 0;
-	fz_count(sh, FZ_ROW_MMAP, err);
+	fz_count(sh, FZ_ROW_MMAP, err, t0);
 	if (!fz_is_rsm(&fd) || !fz_fd_same(t->p, slot, &fd)) {
 		if (!err)
 			munmap(addr, pages * FZ_PAGE);

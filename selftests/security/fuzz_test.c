@@ -30,7 +30,7 @@
  * concurrent fuzzer. --long runs for an hour.
  *
  *   fuzz_test [--seed N] [--seconds S] [--calls N] [--procs N]
- *             [--threads N] [--long] [-v]
+ *             [--threads N] [--long]
  */
 #include <getopt.h>
 #include <poll.h>
@@ -197,24 +197,29 @@ static void fz_op_fork(struct fz_thread *t)
 
 static void fz_op(struct fz_thread *t)
 {
-	unsigned int roll = sec_below(&t->rng, 1000);
+	unsigned int roll = sec_below(&t->rng, 1000), kind;
+	long long t0 = rsm_now_ns();
 
 	if (roll < 580)
-		fz_op_ioctl(t);
+		fz_op_ioctl(t), kind = FZ_KIND_IOCTL;
 	else if (roll < 720)
-		fz_op_mmap(t);
+		fz_op_mmap(t), kind = FZ_KIND_MMAP;
 	else if (roll < 900)
-		fz_op_mapping(t);
+		fz_op_mapping(t), kind = FZ_KIND_MAPPING;
 	else if (roll < 915)
-		fz_fd_churn(t->p, &t->rng);
+		fz_fd_churn(t->p, &t->rng), kind = FZ_KIND_CHURN;
 	else if (roll < 950)
-		fz_op_poll(t);
+		fz_op_poll(t), kind = FZ_KIND_POLL;
 	else if (roll < 990)
-		fz_op_sysfs(t);
+		fz_op_sysfs(t), kind = FZ_KIND_SYSFS;
 	else if (roll < 995)
-		fz_op_fork(t);
+		fz_op_fork(t), kind = FZ_KIND_FORK;
 	else
-		fz_op_limits(t);
+		fz_op_limits(t), kind = FZ_KIND_LIMITS;
+	atomic_fetch_add_explicit(&t->sh->kind_ns[kind], rsm_now_ns() - t0,
+				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->sh->kind_n[kind], 1,
+				  memory_order_relaxed);
 	atomic_fetch_add_explicit(&t->sh->calls, 1, memory_order_relaxed);
 }
 
@@ -459,6 +464,10 @@ static void fz_drive(struct fz_shared *sh, struct fz_run *run)
 
 /* -- the report ---------------------------------------------------------- */
 
+static const char *const fz_kind_names[FZ_NR_KINDS] = {
+	"ioctl", "mmap", "mapping", "churn", "poll", "sysfs", "fork", "limits",
+};
+
 static const char *fz_row_name(unsigned int row)
 {
 	if (row < FZ_NR_CMDS)
@@ -476,8 +485,9 @@ static void fz_report_rows(struct fz_shared *sh)
 	for (row = 0; row < FZ_NR_ROWS; row++) {
 		for (total = 0, e = 0; e < FZ_ERRNO_MAX; e++)
 			total += atomic_load(&sh->results[row][e]);
-		len = snprintf(line, sizeof(line), "%-14s %9llu calls: ok %llu",
+		len = snprintf(line, sizeof(line), "%-14s %9llu calls, %7.3f ms each: ok %llu",
 			       fz_row_name(row), (unsigned long long)total,
+			       total ? atomic_load(&sh->row_ns[row]) / 1e6 / total : 0.0,
 			       (unsigned long long)atomic_load(&sh->results[row][0]));
 		for (e = 1; e < FZ_ERRNO_MAX && len < (int)sizeof(line) - 40; e++) {
 			v = atomic_load(&sh->results[row][e]);
@@ -488,6 +498,15 @@ static void fz_report_rows(struct fz_shared *sh)
 		}
 		ksft_print_msg("fuzz: %s\n", line);
 	}
+	/* where the threads' time went: a slow kernel shows here */
+	for (len = 0, row = 0; row < FZ_NR_KINDS; row++) {
+		v = atomic_load(&sh->kind_n[row]);
+		len += snprintf(line + len, sizeof(line) - len,
+				"%s %s %llu x %.2f ms", row ? "," : "",
+				fz_kind_names[row], (unsigned long long)v,
+				v ? atomic_load(&sh->kind_ns[row]) / 1e6 / v : 0.0);
+	}
+	ksft_print_msg("fuzz: steps:%s\n", line);
 }
 
 /* the device still does its ordinary work after the storm */
@@ -607,7 +626,7 @@ TEST_F_TIMEOUT(fuzz, ioctl_and_mmap, 1 /* set in main() */)
 static void fz_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--seed N] [--seconds S] [--calls N] [--procs N] [--threads N] [--long] [-v]\n",
+		"usage: %s [--seed N] [--seconds S] [--calls N] [--procs N] [--threads N] [--long]\n",
 		prog);
 	exit(2);
 }
@@ -628,12 +647,11 @@ int main(int argc, char **argv)
 		{ "procs", required_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "long", no_argument, NULL, 'L' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ 0 },
 	};
 	int opt, seeded = 0;
 
-	while ((opt = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			fz_opts.seed = strtoull(optarg, NULL, 0);
@@ -654,9 +672,6 @@ int main(int argc, char **argv)
 		case 'L':
 			fz_opts.seconds = 3600;
 			fz_opts.max_calls = 100000000000ULL;
-			break;
-		case 'v':
-			fz_opts.verbose = 1;
 			break;
 		default:
 			fz_usage(argv[0]);
