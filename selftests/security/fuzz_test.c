@@ -509,6 +509,42 @@ static void fz_report_rows(struct fz_shared *sh)
 	ksft_print_msg("fuzz: steps:%s\n", line);
 }
 
+/*
+ * The cumulative counters of stats/ never come back, but they must agree
+ * with what the fuzzer saw: each success of the command counted once, plus
+ * at most the failures that may still have counted (EFAULT writing the
+ * result back, after which the object is undone; @also) and one call in
+ * flight per thread of each killed worker. (Fork children neither create
+ * nor import. A signal to a segment's importers counts once per importer,
+ * possibly none, so signals cannot be tallied this way.)
+ */
+struct fz_tally {
+	const char *stat;
+	unsigned int row;	/* the command's row of results */
+};
+
+static const struct fz_tally fz_tallies[] = {
+	{ "segments_created", 1 },
+	{ "imports_created", 6 },
+};
+#define FZ_NR_TALLIES	2
+
+static const char *fz_tally(struct fz_shared *sh, const struct fz_tally *t,
+			    long long before, unsigned int kills, char *why,
+			    size_t len)
+{
+	long long now = rsm_sysfs_num(RSM_SYSFS "/stats/%s", t->stat);
+	long long ok = atomic_load(&sh->results[t->row][0]);
+	long long slack = atomic_load(&sh->results[t->row][EFAULT]) +
+			  (long long)kills * sh->opts.threads;
+
+	if (before >= 0 && now - before >= ok && now - before <= ok + slack)
+		return NULL;
+	snprintf(why, len, "stats/%s grew by %lld for %lld successes (at most %lld more allowed)",
+		 t->stat, now - before, ok, slack);
+	return why;
+}
+
 /* the device still does its ordinary work after the storm */
 static int fz_still_works(void)
 {
@@ -574,16 +610,24 @@ TEST_F_TIMEOUT(fuzz, ioctl_and_mmap, 1 /* set in main() */)
 	struct fz_shared *sh = self->sh;
 	struct fz_run run = { 0 };
 	char why[SEC_WHY], never[256];
+	long long tally[FZ_NR_TALLIES];
 	unsigned int row;
 	long long t0;
 	double secs;
 	uint64_t calls;
 
+	for (row = 0; row < FZ_NR_TALLIES; row++)
+		tally[row] = rsm_sysfs_num(RSM_SYSFS "/stats/%s",
+					   fz_tallies[row].stat);
 	sh->opts = fz_opts;
 	sh->key_base = (sec_mix(fz_opts.seed) & ~0xffffULL) | 0x8000;
 	t0 = rsm_now_ns();
 	sh->deadline_ns = t0 + (long long)(fz_opts.seconds * 1e9);
 	fz_drive(sh, &run);
+	for (row = 0; row < FZ_NR_TALLIES; row++)
+		EXPECT_EQ(NULL, fz_tally(sh, &fz_tallies[row], tally[row],
+					 run.kills, why, sizeof(why)))
+			TH_LOG("%s", why);
 	secs = (rsm_now_ns() - t0) / 1e9;
 	calls = atomic_load(&sh->calls);
 
