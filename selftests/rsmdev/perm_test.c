@@ -7,8 +7,8 @@
  * root and does each unprivileged step in a child that dropped to another
  * uid (setgroups + setresgid + setresuid, which also drops capabilities).
  * The matrix test tries every class (owner, group, other) with every pair
- * of its read and write bits, each import access, and the mappings each
- * import allows.
+ * of its read and write bits, each import access, the mappings each
+ * import allows, and opening a channel (which needs write).
  */
 #include <grp.h>
 #include <sys/wait.h>
@@ -355,6 +355,17 @@ TEST_F(perm, matrix_of_owner_group_other_and_read_write_bits)
 						TH_LOG("%s, mode %04o: the write did not reach the owner",
 						       cls[c], mode);
 				allowed += ok;
+			}
+			/* a channel needs write, like a sender's import */
+			{
+				struct op op = {
+					.key = self->key + 1 + n,
+					.extra_gid = c == CLASS_GROUP ? SHARED_GID : 0,
+				};
+
+				EXPECT_EQ((mode >> shift) & 2 ? 0 : EACCES,
+					  as_other(op_channel, &op))
+					TH_LOG("%s, mode %04o: channel", cls[c], mode);
 			}
 			munmap(own, seg.size);
 			ASSERT_EQ(0, rsm_destroy(self->fd, seg.seg_id));
