@@ -4,7 +4,7 @@
 #   make            build rsmdev.ko, libshm and the tools
 #   make check      install what is missing, build, run every test
 #   make demo       install what is missing, build, run the two-VM demo
-#   make bench      run the host benchmark suite
+#   make bench      run the host benchmark suite (BENCH_ARGS: tools/bench --help)
 #   make install    install (DESTDIR, PREFIX honoured)
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -51,7 +51,7 @@ demo: deps
 bench: deps
 	@tools/deps bench
 	$(MAKE) all
-	tools/bench
+	tools/bench $(BENCH_ARGS)
 
 install: all
 	cmake --install $(BUILD) $(if $(DESTDIR),--prefix $(PREFIX))
