@@ -127,10 +127,13 @@ result<results> load_results(const std::vector<std::string> &paths) {
             if (colon == std::string::npos)
                 continue;
             std::string key = line.substr(2, colon - 2), value = line.substr(colon + 2);
-            // error/timeout lines repeat; keep them all.
-            if (info.facts.count(key) && (key == "error" || key == "timeout"))
+            // One launch is several runs appending to one file: error and
+            // timeout lines repeat (keep them all); the launch began at the
+            // first run's date and load, and ended at the last run's.
+            bool seen = info.facts.count(key) != 0;
+            if (seen && (key == "error" || key == "timeout"))
                 info.facts[key] += "; " + value;
-            else
+            else if (!seen || (key != "date" && key != "load average at start"))
                 info.facts[key] = value;
         }
         std::istringstream rows_in(text.str());
