@@ -1,0 +1,16 @@
+set terminal svg size 900,540 dynamic font "sans,13" background rgb "white"
+set output "dram.svg"
+set title "Bandwidth: cache-hot buffers and a working set beyond the last-level cache" noenhanced
+set xlabel "message size (bytes)"
+set ylabel "MB/s"
+set logscale xy
+set grid xtics ytics mytics lc rgb "#dddddd"
+set key outside right top noenhanced
+set bars small
+set xtics ("1" 1, "4" 4, "16" 16, "64" 64, "256" 256, "1K" 1024, "4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, "4M" 4194304)
+plot "data/dram-0.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "floor copy, cache-hot", \
+     "data/dram-1.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "floor copy, 256 MiB working set", \
+     "data/dram-2.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "libshm copy, cache-hot", \
+     "data/dram-3.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "libshm copy, 256 MiB working set", \
+     "data/dram-4.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "memcpy copy, cache-hot", \
+     "data/dram-5.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "memcpy copy, 256 MiB working set"

@@ -1,0 +1,14 @@
+set terminal svg size 900,540 dynamic font "sans,13" background rgb "white"
+set output "zero-copy.svg"
+set title "One-way latency, p50: copying and zero-copy" noenhanced
+set xlabel "message size (bytes)"
+set ylabel "ns"
+set logscale xy
+set grid xtics ytics mytics lc rgb "#dddddd"
+set key outside right top noenhanced
+set bars small
+set xtics ("1" 1, "4" 4, "16" 16, "64" 64, "256" 256, "1K" 1024, "4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, "4M" 4194304)
+plot "data/zero-copy-0.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "libshm copy", \
+     "data/zero-copy-1.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "libshm zero-copy", \
+     "data/zero-copy-2.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "floor copy", \
+     "data/zero-copy-3.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "floor zero-copy"
