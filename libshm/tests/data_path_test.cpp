@@ -161,6 +161,40 @@ TEST(DataPath, Claim7_FallsBackToTheNextLargerSizeAndWaitsOnlyWhenAllAreFull) {
     ASSERT_TRUE(f.ep.release(*v));
 }
 
+TEST(DataPath, Claim7_FallsBackWhenFreePartitionsAreNotContiguous) {
+    // Room in total is not room: 64 B x 8 with four free partitions in two
+    // runs of two cannot take a 200 B message (four contiguous 64 B
+    // partitions); it goes to 256 B, while a 100 B message still fits at
+    // 64 B.
+    pair_fixture f({{64, 8, 4, 0}, {256, 8, 4, 0}});
+    std::vector<shm::view> held;
+    for (int i = 0; i < 4; ++i) {
+        ASSERT_TRUE(f.ch.send(payload(100, 33, i), shm::no_wait));
+        held.push_back(f.ep.recv_view(shm::no_wait).value());
+        ASSERT_EQ(0U, held.back().info().group);
+        ASSERT_EQ(uint32_t(2 * i), held.back().info().first);
+    }
+    ASSERT_TRUE(f.ep.release(held[2])); // partitions 4-5
+    ASSERT_TRUE(f.ep.release(held[0])); // partitions 0-1
+    ASSERT_TRUE(f.ch.send(payload(200, 33, 4), shm::no_wait));
+    auto big = f.ep.recv_view(shm::no_wait);
+    ASSERT_TRUE(big);
+    EXPECT_EQ(1U, big->info().group);
+    EXPECT_EQ(1U, big->info().count);
+    EXPECT_EQ(1U, f.ch.stats().fallbacks);
+    EXPECT_TRUE(test::matches(big->data(), 200, 33, 4));
+    // two contiguous 64 B partitions are there for a 100 B message
+    ASSERT_TRUE(f.ch.send(payload(100, 33, 5), shm::no_wait));
+    auto small = f.ep.recv_view(shm::no_wait);
+    ASSERT_TRUE(small);
+    EXPECT_EQ(0U, small->info().group);
+    EXPECT_TRUE(small->info().first == 0 || small->info().first == 4);
+    EXPECT_TRUE(test::matches(small->data(), 100, 33, 5));
+    EXPECT_EQ(1U, f.ch.stats().fallbacks);
+    for (shm::view *v : {&held[1], &held[3], &*big, &*small})
+        ASSERT_TRUE(f.ep.release(*v));
+}
+
 TEST(DataPath, Claim8_SpanFactorLimitsTheMessageLength) {
     pair_fixture f({{64, 64, 2, 0}, {1024, 16, 4, 0}});
     EXPECT_EQ(4096U, f.ch.info().max_message);
