@@ -122,17 +122,27 @@ uint32_t partition_allocator::reap(const rsm_dir_entry *dir, uint64_t freed_now)
     // Oldest first, while free. The acquire load of the first partition's
     // state pairs with the receiver's release store of it (directory.hpp):
     // the receiver freed the message's other partitions before it.
+    // Messages allocated one after another lie one after another (the
+    // cursor moves on), so their bits are cleared as one range per run.
+    uint32_t run_first = 0, run_end = 0;
     while (head_ != tail_) {
-        flight &f = flights_[head_ & mask_];
+        const flight &f = flights_[head_ & mask_];
         if (f.count != 0) {
             if (load_acquire(dir[f.first].state) != RSM_DIR_FREE)
                 break;
-            set_bits(f.first, f.count, false);
+            if (f.first != run_end) {
+                if (run_end != run_first)
+                    set_bits(run_first, run_end - run_first, false);
+                run_first = f.first;
+            }
+            run_end = f.first + f.count;
             --live_;
             ++reaped;
         }
         ++head_;
     }
+    if (run_end != run_first)
+        set_bits(run_first, run_end - run_first, false);
     // Released out of order: look at the rest.
     for (uint32_t i = head_; reaped < delta && i != tail_; ++i) {
         flight &f = flights_[i & mask_];
