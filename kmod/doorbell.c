@@ -80,6 +80,23 @@ static void rsm_file_signal(struct rsm_file *rf)
 }
 
 /**
+ * rsm_seg_signal_importers() - signal every file importing a segment
+ * @seg:	a segment (remote: another node's owner signalled its
+ *		importers, RSM_SIGNAL_F_IMPORTERS there)
+ *
+ * Context: process context; takes rsm_lock.
+ */
+void rsm_seg_signal_importers(struct rsm_segment *seg)
+{
+	struct rsm_imp *imp;
+
+	mutex_lock(&rsm_lock);
+	list_for_each_entry(imp, &seg->importers, seg_node)
+		rsm_file_signal(imp->mobj.file);
+	mutex_unlock(&rsm_lock);
+}
+
+/**
  * rsm_file_note_revoked() - count a revocation on a file and wake it
  * @rf:		a file one of whose imports or channels was just revoked
  *

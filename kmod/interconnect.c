@@ -93,6 +93,25 @@ void rsm_interconnect_unregister(struct rsm_interconnect *ic)
 }
 
 /**
+ * rsm_interconnect_default() - what RSM_IC_DEFAULT means now
+ *
+ * Context: rsm_lock held.
+ * Return: the registered interconnect that reaches other nodes (the one
+ * with the highest id if several do), so that segments made without naming
+ * one can be imported from anywhere; loopback when none does.
+ */
+struct rsm_interconnect *rsm_interconnect_default(void)
+{
+	u32 id;
+
+	lockdep_assert_held(&rsm_lock);
+	for (id = RSM_IC_MAX; id > RSM_IC_LOOPBACK; id--)
+		if (rsm_ics[id] && rsm_ics[id]->ops->import)
+			return rsm_ics[id];
+	return rsm_ics[RSM_IC_LOOPBACK];
+}
+
+/**
  * rsm_ic_for_node() - the interconnect that reaches another node
  * @node_id:	a node other than this one
  *

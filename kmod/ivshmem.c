@@ -167,6 +167,7 @@ struct rsm_ivs_held {
  * @signal_lock: orders the signal counters we write (any context)
  * @proxies:	remote segments imported here (struct rsm_ivs_proxy)
  * @quarantine:	struct rsm_ivs_held
+ * @held_bytes:	bytes in @quarantine; ivs->lock (sysfs: READ_ONCE)
  * @desc_used:	descriptors of our slice in use
  * @import_used: import records of our slice in use
  * @peers:	by node id, NULL for ourselves
@@ -189,10 +190,11 @@ struct rsm_ivs {
 	struct rsm_ivs_node *self;
 	void *slice;
 	struct gen_pool *pool;
-	struct mutex lock;
-	spinlock_t signal_lock;
+	struct mutex lock;		/* see @lock above */
+	spinlock_t signal_lock;		/* see @signal_lock above */
 	struct list_head proxies;
 	struct list_head quarantine;
+	u64 held_bytes;
 	DECLARE_BITMAP(desc_used, RSM_IVS_MAX_DESCS);
 	DECLARE_BITMAP(import_used, RSM_IVS_MAX_IMPORTS);
 	struct rsm_ivs_peer **peers;
@@ -248,11 +250,13 @@ static u64 rsm_ivs_arena(struct rsm_ivs *ivs, u32 id)
 static void rsm_ivs_write_begin(__le32 *seq)
 {
 	wr32(*seq, le32_to_cpu(*seq) + 1);
+	/* odd seq before the fields; pairs with the reader's first virt_rmb */
 	virt_wmb();
 }
 
 static void rsm_ivs_write_end(__le32 *seq)
 {
+	/* the fields before the even seq; pairs with the reader's second */
 	virt_wmb();
 	wr32(*seq, le32_to_cpu(*seq) + 1);
 }
@@ -274,8 +278,10 @@ static bool rsm_ivs_read_stable(const void *src, void *dst, size_t len)
 			cpu_relax();
 			continue;
 		}
+		/* the fields after the seq; pairs with rsm_ivs_write_begin() */
 		virt_rmb();
 		memcpy(dst, src, len);
+		/* the seq again after the fields; pairs with ..._write_end() */
 		virt_rmb();
 		if (rd32(*seq) == s1)
 			return true;
@@ -358,13 +364,55 @@ static int rsm_ivs_seg_alloc(struct rsm_interconnect *ic,
 	return 0;
 }
 
+/* Import records of node @id's slice in use lie below this. */
+static u32 rsm_ivs_import_hwm(struct rsm_ivs *ivs, u32 id)
+{
+	struct rsm_ivs_slice_header *sh = rsm_ivs_slice(ivs, id);
+
+	return min_t(u32, rd32(sh->import_hwm), RSM_IVS_MAX_IMPORTS);
+}
+
+/*
+ * How many live peers' import records name our segment @seg_id of
+ * @generation; with @unsettled_names, a record that never settles counts
+ * too (when in doubt, hold memory back), and counting stops at the first.
+ */
+static u32 rsm_ivs_records_naming(struct rsm_ivs *ivs, u32 seg_id,
+				  u64 generation, bool unsettled_names)
+{
+	struct rsm_ivs_import rec;
+	u32 id, i, hwm, n = 0;
+	void *slice;
+
+	for (id = 0; id < ivs->layout.max_nodes; id++) {
+		if (id == ivs->node_id || rsm_ivs_peer_state(ivs, id) != RSM_NODE_UP)
+			continue;
+		slice = rsm_ivs_slice(ivs, id);
+		hwm = rsm_ivs_import_hwm(ivs, id);
+		for (i = 0; i < hwm; i++) {
+			if (!rsm_ivs_read_stable(rsm_ivs_import(slice, i), &rec,
+						 sizeof(rec))) {
+				if (unsettled_names)
+					return 1;
+				continue;
+			}
+			if (le32_to_cpu(rec.state) == RSM_IVS_USED &&
+			    le32_to_cpu(rec.node_id) == ivs->node_id &&
+			    le64_to_cpu(rec.incarnation) == ivs->incarnation &&
+			    le32_to_cpu(rec.seg_id) == seg_id &&
+			    le64_to_cpu(rec.generation) == generation) {
+				if (unsettled_names)
+					return 1;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
 /* Does a live peer's import record still name local segment @seg_id? */
 static bool rsm_ivs_imported(struct rsm_ivs *ivs, u32 seg_id, u64 generation)
 {
-	struct rsm_ivs_import rec;
-	void *slice;
-	u32 id, i, hwm;
-
 	/*
 	 * Our descriptor was withdrawn before this; an importer writes its
 	 * record before it checks the descriptor once more. With a full
@@ -372,26 +420,7 @@ static bool rsm_ivs_imported(struct rsm_ivs *ivs, u32 seg_id, u64 generation)
 	 * record (see rsm_ivs_import_seg()).
 	 */
 	virt_mb();
-	for (id = 0; id < ivs->layout.max_nodes; id++) {
-		if (id == ivs->node_id || rsm_ivs_peer_state(ivs, id) != RSM_NODE_UP)
-			continue;
-		slice = rsm_ivs_slice(ivs, id);
-		hwm = min_t(u32, rd32(((struct rsm_ivs_slice_header *)slice)->import_hwm),
-			    RSM_IVS_MAX_IMPORTS);
-		for (i = 0; i < hwm; i++) {
-			/* a record that will not settle counts as naming it */
-			if (!rsm_ivs_read_stable(rsm_ivs_import(slice, i), &rec,
-						 sizeof(rec)))
-				return true;
-			if (le32_to_cpu(rec.state) == RSM_IVS_USED &&
-			    le32_to_cpu(rec.node_id) == ivs->node_id &&
-			    le64_to_cpu(rec.incarnation) == ivs->incarnation &&
-			    le32_to_cpu(rec.seg_id) == seg_id &&
-			    le64_to_cpu(rec.generation) == generation)
-				return true;
-		}
-	}
-	return false;
+	return rsm_ivs_records_naming(ivs, seg_id, generation, true);
 }
 
 static void rsm_ivs_seg_free_local(struct rsm_ivs *ivs, struct rsm_segment *seg)
@@ -408,6 +437,7 @@ static void rsm_ivs_seg_free_local(struct rsm_ivs *ivs, struct rsm_segment *seg)
 		held->seg_id = loc->seg_id;
 		held->generation = loc->generation;
 		list_add_tail(&held->node, &ivs->quarantine);
+		WRITE_ONCE(ivs->held_bytes, ivs->held_bytes + held->size);
 	} else {
 		/* nobody maps it (or we could not even track it: leak-free wins) */
 		gen_pool_free(ivs->pool, loc->addr, loc->size);
@@ -502,31 +532,12 @@ static void rsm_ivs_signal_importers(struct rsm_interconnect *ic,
 static u32 rsm_ivs_remote_importers(struct rsm_interconnect *ic,
 				    struct rsm_segment *seg)
 {
-	struct rsm_ivs *ivs = ic->priv;
 	struct rsm_ivs_local *loc = seg->ic_priv;
-	struct rsm_ivs_import rec;
-	u32 id, i, hwm, n = 0;
-	void *slice;
 
 	if (!loc->generation)
 		return 0;
-	for (id = 0; id < ivs->layout.max_nodes; id++) {
-		if (id == ivs->node_id || rsm_ivs_peer_state(ivs, id) != RSM_NODE_UP)
-			continue;
-		slice = rsm_ivs_slice(ivs, id);
-		hwm = min_t(u32, rd32(((struct rsm_ivs_slice_header *)slice)->import_hwm),
-			    RSM_IVS_MAX_IMPORTS);
-		for (i = 0; i < hwm; i++)
-			if (rsm_ivs_read_stable(rsm_ivs_import(slice, i), &rec,
-						sizeof(rec)) &&
-			    le32_to_cpu(rec.state) == RSM_IVS_USED &&
-			    le32_to_cpu(rec.node_id) == ivs->node_id &&
-			    le64_to_cpu(rec.incarnation) == ivs->incarnation &&
-			    le32_to_cpu(rec.seg_id) == loc->seg_id &&
-			    le64_to_cpu(rec.generation) == loc->generation)
-				n++;
-	}
-	return n;
+	return rsm_ivs_records_naming(ic->priv, loc->seg_id, loc->generation,
+				      false);
 }
 
 /* --- ops: remote segments ---------------------------------------------- */
@@ -853,8 +864,7 @@ static void rsm_ivs_deliver(struct rsm_ivs *ivs, struct rsm_ivs_peer *peer)
 	u32 i, hwm, seg_id;
 	u64 gen, n;
 
-	hwm = min_t(u32, rd32(((struct rsm_ivs_slice_header *)slice)->import_hwm),
-		    RSM_IVS_MAX_IMPORTS);
+	hwm = rsm_ivs_import_hwm(ivs, peer->id);
 	for (i = 0; i < hwm; i++) {
 		if (!rsm_ivs_read_stable(rsm_ivs_import(slice, i), &rec, sizeof(rec)))
 			continue;
@@ -976,6 +986,7 @@ static void rsm_ivs_release_quarantine(struct rsm_ivs *ivs)
 			list_move(&held->node, &done);
 	list_for_each_entry_safe(held, next, &done, node) {
 		gen_pool_free(ivs->pool, held->addr, held->size);
+		WRITE_ONCE(ivs->held_bytes, ivs->held_bytes - held->size);
 		kfree(held);
 	}
 	mutex_unlock(&ivs->lock);
@@ -1105,9 +1116,19 @@ static ssize_t rsm_doorbell_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(rsm_doorbell);
 
+static ssize_t rsm_held_bytes_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct rsm_ivs *ivs = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(ivs->held_bytes));
+}
+static DEVICE_ATTR_RO(rsm_held_bytes);
+
 static struct attribute *rsm_ivs_dev_attrs[] = {
 	&dev_attr_rsm_node_id.attr,
 	&dev_attr_rsm_doorbell.attr,
+	&dev_attr_rsm_held_bytes.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(rsm_ivs_dev);
@@ -1166,6 +1187,7 @@ static int rsm_ivs_layout_region(struct rsm_ivs *ivs, u64 size)
 	wr64(h->slice_size, RSM_IVS_SLICE_SIZE);
 	wr64(h->arena_offset, l.arena_offset);
 	wr64(h->arena_size, l.arena_size);
+	/* the fields before the magic that makes them count */
 	virt_wmb();
 	wr64(h->magic, RSM_IVS_MAGIC);
 	ivs->layout = l;
@@ -1183,10 +1205,12 @@ static void rsm_ivs_join(struct rsm_ivs *ivs)
 	struct rsm_ivs_node *e = ivs->self;
 
 	wr32(e->state, RSM_IVS_NODE_ABSENT);
+	/* peers stop trusting the old slice before we wipe it */
 	virt_wmb();
 	memset(ivs->slice, 0, RSM_IVS_SLICE_SIZE);
 	wr32(sh->desc_count, RSM_IVS_MAX_DESCS);
 	wr64(sh->incarnation, ivs->incarnation);
+	/* the slice header before its magic */
 	virt_wmb();
 	wr32(sh->magic, RSM_IVS_SLICE_MAGIC);
 	wr32(e->node_id, ivs->node_id);
@@ -1195,6 +1219,7 @@ static void rsm_ivs_join(struct rsm_ivs *ivs)
 	wr64(e->heartbeat, 0);
 	wr64(e->incarnation, ivs->incarnation);
 	wr32(e->magic, RSM_IVS_NODE_MAGIC);
+	/* slice and entry complete before a peer may see us up */
 	virt_wmb();
 	wr32(e->state, RSM_IVS_NODE_UP);
 }

@@ -332,11 +332,16 @@ static int __init rsm_init(void)
 	err = rsm_interconnect_register(&rsm_loopback);
 	if (err)
 		goto out_sysfs;
-	err = misc_register(&rsm_misc);
+	err = rsm_ivshmem_init();
 	if (err)
 		goto out_loopback;
+	err = misc_register(&rsm_misc);
+	if (err)
+		goto out_ivshmem;
 	return 0;
 
+out_ivshmem:
+	rsm_ivshmem_exit();
 out_loopback:
 	rsm_interconnect_unregister(&rsm_loopback);
 out_sysfs:
@@ -351,6 +356,7 @@ out_unmount:
 static void __exit rsm_exit(void)
 {
 	misc_deregister(&rsm_misc);
+	rsm_ivshmem_exit();
 	rsm_interconnect_unregister(&rsm_loopback);
 	rsm_sysfs_exit();
 	rsm_limits_exit();

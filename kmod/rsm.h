@@ -353,6 +353,7 @@ long rsm_ioctl_wait(struct rsm_file *rf, void __user *argp);
 __poll_t rsm_poll(struct file *file, struct poll_table_struct *wait);
 void rsm_file_note_revoked(struct rsm_file *rf);
 void rsm_file_wake(struct rsm_file *rf);
+void rsm_seg_signal_importers(struct rsm_segment *seg);
 
 /* mmap.c */
 int rsm_mmap(struct file *file, struct vm_area_struct *vma);
@@ -382,6 +383,7 @@ void rsm_sysfs_del(struct kobject **kobj);
 struct rsm_interconnect *rsm_interconnect_get(u32 id);
 u32 rsm_interconnect_mask(void);
 struct rsm_interconnect *rsm_ic_for_node(u32 node_id);
+struct rsm_interconnect *rsm_interconnect_default(void);
 
 /**
  * enum rsm_event - state changes routed through rsm_event_notify()
@@ -407,6 +409,10 @@ enum rsm_event {
 	RSM_EVENT_CHANNEL_OPENED,
 	RSM_EVENT_CHANNEL_CLOSED,
 };
+
+/* ivshmem.c */
+int rsm_ivshmem_init(void);
+void rsm_ivshmem_exit(void);
 
 /* event.c */
 void rsm_event_notify(enum rsm_event event, const void *obj);

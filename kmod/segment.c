@@ -415,7 +415,8 @@ long rsm_ioctl_seg_create(struct rsm_file *rf, void __user *argp)
 		goto out_put;
 
 	mutex_lock(&rsm_lock);
-	ic = rsm_interconnect_get(args.interconnect ?: RSM_IC_LOOPBACK);
+	ic = args.interconnect ? rsm_interconnect_get(args.interconnect) :
+				 rsm_interconnect_default();
 	if (!ic) {
 		err = -ENODEV;
 		goto out_unlock;

@@ -22,49 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pair.h"
 #include "kselftest_harness.h"
 
 #define WAIT_SECONDS 120
-
-/* a hex sysfs attribute of PCI device @dev, or 0 */
-static unsigned int pci_attr(const char *dev, const char *name)
-{
-	unsigned int v = 0;
-	char path[300];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", dev, name);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%x", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
-
-/* sysfs directory of the first 1af4:1110 device, or NULL */
-static char *find_ivshmem(void)
-{
-	static char path[300];
-	struct dirent *d;
-	DIR *dir = opendir("/sys/bus/pci/devices");
-
-	if (!dir)
-		return NULL;
-	while ((d = readdir(dir))) {
-		if (d->d_name[0] == '.')
-			continue;
-		if (pci_attr(d->d_name, "vendor") == 0x1af4 &&
-		    pci_attr(d->d_name, "device") == 0x1110) {
-			snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", d->d_name);
-			closedir(dir);
-			return path;
-		}
-	}
-	closedir(dir);
-	return NULL;
-}
 
 static uint64_t pattern(uint64_t salt, uint64_t i)
 {
@@ -125,7 +86,8 @@ TEST_F_TIMEOUT(pair, bar2_is_shared_between_the_two_guests, WAIT_SECONDS + 60)
 	const char *dir = getenv("RSM_PAIR_DIR");
 	const char *want = getenv("RSM_IVSHMEM_SIZE");
 	uint64_t salt, other_salt, *bar, i, half, words, bad = 0;
-	char res[400], *dev;
+	char res[400];
+	const char *dev;
 	struct stat st;
 	int index, fd;
 
@@ -133,7 +95,7 @@ TEST_F_TIMEOUT(pair, bar2_is_shared_between_the_two_guests, WAIT_SECONDS + 60)
 		TH_LOG("RSM_VM_INDEX, RSM_PAIR_DIR, RSM_IVSHMEM_SIZE unset: run under rsm-vm2");
 	index = atoi(idx);
 	ASSERT_TRUE(index == 0 || index == 1);
-	dev = find_ivshmem();
+	dev = pair_ivshmem_pci();
 	ASSERT_NE(NULL, dev) TH_LOG("no 1af4:1110 PCI device");
 	snprintf(res, sizeof(res), "%s/resource2", dev);
 	fd = open(res, O_RDWR | O_SYNC | O_CLOEXEC);

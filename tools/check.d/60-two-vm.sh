@@ -1,5 +1,57 @@
 #!/usr/bin/env bash
 # Two nodes: the two-guest runner's own tests (it cannot pass silently),
-# then the tests that run rsm between two guests over ivshmem.
+# then rsm between two guests over ivshmem. Each guest's TAP lines become
+# one result each, named "[pair RUN vmN] test"; a skip is a failure, and
+# so is a guest whose run was not clean (dmesg, rmmod, time limit).
 . "$RSM_TOP/tools/testlib.sh"
 "$RSM_TOP/tools/vm/tests/pair-runner-selftest"
+
+logs=$RSM_CHECK_DIR/two-vm
+mkdir -p "$logs"
+
+# pair_tap NAME RSM-VM2-ARGS... -- VM0-CMD -- VM1-CMD
+# Runs the two commands (TAP producers) in the two guests.
+pair_tap() {
+	local name=$1 args=() cmd0 cmd1 rc i line n failed desc
+	shift
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	cmd0=$2
+	[ "$3" = -- ] || { echo "pair_tap: usage" >&2; return 2; }
+	cmd1=$4
+	# each guest keeps its TAP in the pair directory for the host to read
+	"$RSM_TOP/tools/vm/rsm-vm2" --quiet --log-dir "$logs/$name" "${args[@]}" \
+		--vm0 "$cmd0 > \"\$RSM_PAIR_DIR/tap.0\" 2>&1; rc=\$?; cat \"\$RSM_PAIR_DIR/tap.0\"; exit \$rc" \
+		--vm1 "$cmd1 > \"\$RSM_PAIR_DIR/tap.1\" 2>&1; rc=\$?; cat \"\$RSM_PAIR_DIR/tap.1\"; exit \$rc" \
+		> "$logs/$name.out" 2>&1 <&-
+	rc=$?
+	for i in 0 1; do
+		n=0
+		while IFS= read -r line; do
+			[[ "$line" =~ ^(not\ )?ok\ [0-9]+\ (-\ )?(.*)$ ]] || continue
+			n=$((n + 1))
+			failed=${BASH_REMATCH[1]} desc=${BASH_REMATCH[3]}
+			if [ -n "$failed" ]; then
+				rsm_record FAIL "[pair $name vm$i] $desc"
+			elif [[ "$desc" =~ \#\ *(SKIP|skip) ]]; then
+				rsm_record FAIL "[pair $name vm$i] $desc (skipped)"
+			else
+				rsm_record PASS "[pair $name vm$i] $desc"
+			fi
+		done < "$logs/$name/pair/tap.$i" 2>/dev/null
+		[ "$n" != 0 ] || rsm_record FAIL "[pair $name vm$i] produced test results"
+	done
+	if [ $rc = 0 ]; then
+		rsm_record PASS "[pair $name] both guests clean (dmesg, rmmod, time limit)"
+	else
+		rsm_record FAIL "[pair $name] both guests clean (rsm-vm2 exit $rc)"
+		tail -n 40 "$logs/$name.out"
+	fi
+}
+
+remote=build/selftests/ivshmem/remote_test
+pair_tap remote-doorbell -t 400 -- "$remote" -- "$remote"
+pair_tap remote-plain --plain --module-params "node_id=%i" -t 400 -- "$remote" -- "$remote"
+# guest 1 unloads rsmdev and writes the region by hand: garbage, a record
+# holding memory, a heartbeat that stops, a restart
+pair_tap hostile -t 600 -- build/selftests/ivshmem/hostile_test -- build/selftests/ivshmem/fake_peer_test
+exit 0

@@ -23,7 +23,7 @@
 #define RSMDEV_ABI_VERSION	1
 
 /* Interconnects: ids for rsm_seg_create.interconnect, bits for masks. */
-#define RSM_IC_DEFAULT		0	/* loopback unless the caller asks */
+#define RSM_IC_DEFAULT		0	/* ivshmem when attached, else loopback */
 #define RSM_IC_LOOPBACK		1	/* same node, ordinary kernel pages */
 #define RSM_IC_IVSHMEM		2	/* carved from the ivshmem BAR2 arena */
 #define RSM_IC_MAX		RSM_IC_IVSHMEM
