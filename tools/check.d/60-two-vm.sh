@@ -10,9 +10,11 @@ logs=$RSM_CHECK_DIR/two-vm
 mkdir -p "$logs"
 
 # pair_tap NAME RSM-VM2-ARGS... -- VM0-CMD -- VM1-CMD
-# Runs the two commands (TAP producers) in the two guests.
+# Runs the two commands (TAP producers) in the two guests. With
+# PAIR_COUNT_ONLY=0 only guest 0's results count (guest 1 is killed).
 pair_tap() {
 	local name=$1 args=() cmd0 cmd1 rc i line n failed desc
+	local guests=${PAIR_COUNT_ONLY:-0 1}
 	shift
 	while [ "$1" != -- ]; do args+=("$1"); shift; done
 	cmd0=$2
@@ -20,11 +22,11 @@ pair_tap() {
 	cmd1=$4
 	# each guest keeps its TAP in the pair directory for the host to read
 	"$RSM_TOP/tools/vm/rsm-vm2" --quiet --log-dir "$logs/$name" "${args[@]}" \
-		--vm0 "$cmd0 > \"\$RSM_PAIR_DIR/tap.0\" 2>&1; rc=\$?; cat \"\$RSM_PAIR_DIR/tap.0\"; exit \$rc" \
-		--vm1 "$cmd1 > \"\$RSM_PAIR_DIR/tap.1\" 2>&1; rc=\$?; cat \"\$RSM_PAIR_DIR/tap.1\"; exit \$rc" \
+		--vm0 "{ $cmd0; } > \"\$RSM_PAIR_DIR/tap.0\" 2>&1; rc=\$?; cat \"\$RSM_PAIR_DIR/tap.0\"; exit \$rc" \
+		--vm1 "{ $cmd1; } > \"\$RSM_PAIR_DIR/tap.1\" 2>&1; rc=\$?; cat \"\$RSM_PAIR_DIR/tap.1\"; exit \$rc" \
 		> "$logs/$name.out" 2>&1 <&-
 	rc=$?
-	for i in 0 1; do
+	for i in $guests; do
 		n=0
 		while IFS= read -r line; do
 			[[ "$line" =~ ^(not\ )?ok\ [0-9]+\ (-\ )?(.*)$ ]] || continue
@@ -54,4 +56,22 @@ pair_tap remote-plain --plain --module-params "node_id=%i" -t 400 -- "$remote" -
 # guest 1 unloads rsmdev and writes the region by hand: garbage, a record
 # holding memory, a heartbeat that stops, a restart
 pair_tap hostile -t 600 -- build/selftests/ivshmem/hostile_test -- build/selftests/ivshmem/fake_peer_test
+
+# libshm between the nodes, unchanged: rsm-xfer (one TAP line per guest).
+xfer=build/tools/rsm-xfer/rsm-xfer
+tap() { # NAME COMMAND: one TAP line from a command's status
+	echo "bash -c '$2' && echo 'ok 1 $1' || echo 'not ok 1 $1'"
+}
+peer='me=$(cat /sys/bus/pci/drivers/rsm_ivshmem/*/rsm_node_id); peer=$((1 - me))'
+# 10,000 messages each way at once, mixed sizes, every one checked
+both="$peer; $xfer both --key 0x5253 --count 10000 --min 1 --max 64K --node \$peer --seed \$((7 + me)) --peer-seed \$((7 + peer)) --timeout 300"
+pair_tap libshm-both-ways -s 64M -t 900 -- \
+	"$(tap "10000 messages each way, verified" "$both")" -- \
+	"$(tap "10000 messages each way, verified" "$both")"
+# guest 1 streams until its QEMU is killed; guest 0 must see its channel
+# fail and the node reported down within 1 s of its last heartbeat
+survivor="$peer; $xfer both --key 0x5254 --count 1 --node \$peer --seed 1 --peer-seed 1 --max 64K --kill-after 2000 --kill-file kill-vm1 --expect-peer-death --timeout 300"
+victim="$peer; $xfer both --key 0x5254 --count 100000000 --node \$peer --seed 1 --peer-seed 1 --max 64K --timeout 300"
+PAIR_COUNT_ONLY=0 pair_tap libshm-peer-death -s 64M -t 900 --kill 1:kill-vm1 -- \
+	"$(tap "peer death reported within 1 s, channel fails" "$survivor")" -- "$victim"
 exit 0
