@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The ivshmem interconnect: nodes are VMs sharing QEMU's ivshmem PCI device
- * (1af4:1110). BAR2 is one memory region every node maps; ivshmem.h gives
- * its layout and Documentation/ivshmem.md the protocol in prose.
+ * (1af4:1110). BAR2 is one memory region every node maps;
+ * include/uapi/linux/rsm_ivshmem.h gives its layout and
+ * Documentation/ivshmem.md the protocol in prose.
  *
  * This node writes only its own parts of the region: its node table entry
  * (incarnation, heartbeat), its registry slice (descriptors of the segments
@@ -55,9 +56,9 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
+#include <linux/rsm_ivshmem.h>
 #include <linux/rsmdev.h>
 
-#include "ivshmem.h"
 #include "rsm.h"
 
 /* BAR0 registers (QEMU docs/specs/ivshmem-spec.rst) */
@@ -72,6 +73,9 @@ static_assert(sizeof(struct rsm_ivs_import) == 64);
 static_assert(RSM_IVS_IMPORT_OFFSET +
 	      RSM_IVS_MAX_IMPORTS * sizeof(struct rsm_ivs_import) <=
 	      RSM_IVS_SLICE_SIZE);
+static_assert(sizeof(struct rsm_ivs_header) <= RSM_IVS_SERVER_OFFSET);
+static_assert(RSM_IVS_SERVER_OFFSET + sizeof(struct rsm_ivs_server) <=
+	      RSM_IVS_PAGE);
 static_assert(RSM_IVS_PAGE == PAGE_SIZE);
 
 static unsigned int max_nodes = 4;
@@ -813,6 +817,20 @@ static void rsm_ivs_set_state(struct rsm_ivs_peer *peer,
 	WRITE_ONCE(peer->state, state);
 }
 
+/*
+ * An rsm-aware ivshmem server saw node @id's VM disconnect (its QEMU died):
+ * no need to wait for the heartbeat to time out.
+ */
+static bool rsm_ivs_server_says_gone(struct rsm_ivs *ivs, u32 id)
+{
+	const struct rsm_ivs_server *srv = ivs->mem + RSM_IVS_SERVER_OFFSET;
+
+	if (!ivs->doorbell || rd32(srv->magic) != RSM_IVS_SERVER_MAGIC ||
+	    id >= min_t(u32, rd32(srv->ids), RSM_IVS_SERVER_IDS))
+		return false;
+	return !(rd64(srv->conn[id]) & 1);
+}
+
 /* Read node @peer's entry and update what we think of it. */
 static void rsm_ivs_check_peer(struct rsm_ivs *ivs, struct rsm_ivs_peer *peer)
 {
@@ -842,6 +860,12 @@ static void rsm_ivs_check_peer(struct rsm_ivs *ivs, struct rsm_ivs_peer *peer)
 	if (state != RSM_IVS_NODE_UP) {
 		rsm_ivs_set_state(peer, peer->state == RSM_NODE_UNKNOWN ?
 				  RSM_NODE_UNKNOWN : RSM_NODE_DOWN, "it left");
+		return;
+	}
+	if (rsm_ivs_server_says_gone(ivs, peer->id)) {
+		if (peer->state == RSM_NODE_UP)
+			rsm_ivs_set_state(peer, RSM_NODE_DOWN,
+					  "its VM disconnected from the ivshmem server");
 		return;
 	}
 	if (hb != peer->heartbeat) {

@@ -3,7 +3,7 @@
  * The hostile peer of hostile_test.c: runs in guest 1 of tools/vm/rsm-vm2
  * while guest 0 runs hostile_test. It unloads rsmdev, maps BAR2 (and BAR0
  * for its IVPosition) through sysfs and plays a node by writing the layout
- * of kmod/ivshmem.h by hand: a node entry and a heartbeat thread, a slice
+ * of include/uapi/linux/rsm_ivshmem.h by hand: a node entry and a heartbeat thread, a slice
  * full of broken descriptors and forged import records around one valid
  * segment, an import record naming a segment of guest 0, a heartbeat that
  * stops, then a restart with a new incarnation. It checks what guest 0 can
@@ -15,10 +15,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#include <linux/types.h>
-typedef __u32 u32;
-typedef __u64 u64;
-#include "../../kmod/ivshmem.h"
+#include <linux/rsm_ivshmem.h>
 
 #include "../rsmdev/rsm_util.h"
 #include "pair.h"

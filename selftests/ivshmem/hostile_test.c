@@ -6,7 +6,7 @@
  * (rsmdev.ko loaded); guest 1 runs fake_peer_test, which unloads rsmdev and
  * plays a node by hand through sysfs resource2, writing its node entry,
  * heartbeat, registry slice and arena directly (the layout of
- * kmod/ivshmem.h). In step with it:
+ * include/uapi/linux/rsm_ivshmem.h). In step with it:
  *
  *  - garbage descriptors (out of bounds, overflowing, wrong size, bad
  *    geometry, a seqcount that never settles, a bad segment header, a

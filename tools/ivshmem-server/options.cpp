@@ -62,6 +62,10 @@ Result<Options> parse_options(std::span<const char *const> args) {
             o.verbose = true;
             continue;
         }
+        if (opt == "-r" || opt == "--rsm") {
+            o.rsm_table = true;
+            continue;
+        }
         const bool takes_value = opt == "-S" || opt == "--socket" || opt == "-M" ||
                                  opt == "--shm" || opt == "-l" || opt == "--size" || opt == "-n" ||
                                  opt == "--vectors" || opt == "-P" || opt == "--max-peers" ||
@@ -113,7 +117,7 @@ Result<Options> parse_options(std::span<const char *const> args) {
 
 std::string usage() {
     return "usage: rsm-ivshmem-server -S SOCKET [-M SHM-FILE] [-l SIZE] [-n VECTORS]\n"
-           "                          [-P MAX-PEERS] [-p PID-FILE] [-v]\n"
+           "                          [-P MAX-PEERS] [-p PID-FILE] [-r] [-v]\n"
            "\n"
            "Serves QEMU ivshmem-doorbell devices (QEMU's ivshmem client-server protocol):\n"
            "gives each connecting QEMU an id, the shared memory and the eventfds of every\n"
@@ -128,6 +132,9 @@ std::string usage() {
            "  -P, --max-peers N     peers connected at once, 1-65536 (default 64); ids\n"
            "                        are the lowest free, so they stay below N\n"
            "  -p, --pid-file PATH   write the pid here once listening\n"
+           "  -r, --rsm             keep rsm's table of connected VMs in the shared\n"
+           "                        memory and interrupt the others (vector 0) when one\n"
+           "                        leaves, so rsm nodes see a dead VM at once\n"
            "  -v, --verbose         log every message sent\n"
            "  -h, --help            this text\n"
            "\n"

@@ -21,6 +21,7 @@ struct Options {
     unsigned vectors = 1;                // -n: eventfds (MSI-X vectors) per peer
     unsigned max_peers = 64;             // -P: connected peers at most
     std::string pid_file;                // -p: written once listening
+    bool rsm_table = false;              // -r: rsm's connection table in the memory
     bool verbose = false;                // -v: log every message sent
     bool help = false;                   // -h
 };

@@ -95,11 +95,19 @@ Result<Server> Server::create(const Options &options, std::FILE *log) {
     if (!shm) {
         return std::unexpected(shm.error());
     }
+    std::optional<ConnectionTable> table;
+    if (options.rsm_table) {
+        auto t = ConnectionTable::create(shm->get());
+        if (!t) {
+            return std::unexpected(t.error());
+        }
+        table.emplace(std::move(*t));
+    }
     auto listener = Listener::bind(options.socket_path);
     if (!listener) {
         return std::unexpected(listener.error());
     }
-    return Server(options, log, std::move(*listener), std::move(*shm));
+    return Server(options, log, std::move(*listener), std::move(*shm), std::move(table));
 }
 
 void Server::logf(const char *fmt, ...) {
@@ -178,6 +186,9 @@ void Server::admit(UniqueFd sock) {
         return;
     }
     logf("peer %u joined (%zu connected)", id, peers_.size());
+    if (table_) {
+        table_->connected(id);
+    }
     // Announce it to everyone first, so if it breaks from here on every
     // other peer has heard of it before it hears that it left.
     for (const auto &[other, unused] : peers_) {
@@ -200,8 +211,15 @@ void Server::drop(unsigned id, const char *why) {
         return;
     }
     logf("peer %u left: %s (%zu connected)", id, why, peers_.size());
-    for (const auto &[other, unused] : peers_) {
+    if (table_) {
+        table_->disconnected(id);
+    }
+    for (const auto &[other, peer] : peers_) {
         send(other, id, -1);
+        // Its rsm node looks at the table when vector 0 fires.
+        if (table_ && !peer.vectors.empty()) {
+            ::eventfd_write(peer.vectors[0].get(), 1);
+        }
     }
 }
 

@@ -6,10 +6,13 @@
 // and ids stay inside the node table of the shared region), one eventfd per
 // vector, and the messages of protocol.hpp. A client that sends anything,
 // hangs up, or stops reading (its socket buffer full) is dropped and the
-// others are told it left. The server is single-threaded: run() polls the
-// listener, the clients and a stop fd.
+// others are told it left. With -r the server also keeps rsm's table of
+// connected VMs in the shared memory and rings vector 0 of the remaining
+// VMs when one leaves (connection_table.hpp). The server is single-threaded:
+// run() polls the listener, the clients and a stop fd.
 #pragma once
 
+#include "connection_table.hpp"
 #include "error.hpp"
 #include "options.hpp"
 #include "unique_fd.hpp"
@@ -17,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,8 +59,10 @@ class Server {
         std::vector<UniqueFd> vectors; // eventfd of each interrupt vector
     };
 
-    Server(const Options &options, std::FILE *log, Listener listener, UniqueFd shm)
-        : options_(options), log_(log), listener_(std::move(listener)), shm_(std::move(shm)) {}
+    Server(const Options &options, std::FILE *log, Listener listener, UniqueFd shm,
+           std::optional<ConnectionTable> table)
+        : options_(options), log_(log), listener_(std::move(listener)), shm_(std::move(shm)),
+          table_(std::move(table)) {}
 
     void admit(UniqueFd sock);
     void drop(unsigned id, const char *why);
@@ -69,8 +75,9 @@ class Server {
     std::FILE *log_;
     Listener listener_;
     UniqueFd shm_;
-    std::map<unsigned, Peer> peers_; // by id, so notifications go in id order
-    std::vector<unsigned> broken_;   // peers a send failed to, dropped next
+    std::optional<ConnectionTable> table_; // with -r
+    std::map<unsigned, Peer> peers_;       // by id, so notifications go in id order
+    std::vector<unsigned> broken_;         // peers a send failed to, dropped next
 };
 
 } // namespace rsm::ivshmem

@@ -138,6 +138,10 @@ int run_both(const options &o) {
         if (!sr->failed) {
             return fail("the peer never went away: sending did not fail");
         }
+        if (kill.at == 0 || sr->failed_ns < kill.at) {
+            return fail("sending failed (" + shm::message(*sr->failed) +
+                        ") before the peer's death was asked for");
+        }
         const double after_beat = double(sr->failed_ns - watch->last_beat_ns()) * 1e-6;
         const double after_kill = kill.at ? double(sr->failed_ns - kill.at) * 1e-6 : -1;
         const double down =

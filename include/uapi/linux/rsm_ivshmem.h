@@ -1,9 +1,12 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * The layout of the ivshmem shared region (BAR2), as every node sees it.
- * Documentation/ivshmem.md describes it and the node protocol in prose.
+ * The layout of the ivshmem shared region (BAR2), as every node sees it:
+ * the contract between the rsmdev kernels of the nodes, and with
+ * rsm-ivshmem-server (the server area). Documentation/ivshmem.md describes
+ * it and the node protocol in prose.
  *
  *   0                      struct rsm_ivs_header
+ *   RSM_IVS_SERVER_OFFSET  struct rsm_ivs_server (written by the server)
  *   node_offset            max_nodes x struct rsm_ivs_node (node table)
  *   slice_offset           max_nodes x RSM_IVS_SLICE_SIZE registry slices
  *   arena_offset           max_nodes x arena_size arenas
@@ -18,8 +21,8 @@
  * Only u32/u64 fields, naturally aligned, no implicit padding; sizes are
  * pinned by static asserts in ivshmem.c.
  */
-#ifndef RSM_IVSHMEM_H
-#define RSM_IVSHMEM_H
+#ifndef _UAPI_LINUX_RSM_IVSHMEM_H
+#define _UAPI_LINUX_RSM_IVSHMEM_H
 
 #include <linux/types.h>
 
@@ -67,6 +70,32 @@ struct rsm_ivs_header {
 	__le64 arena_offset;
 	__le64 arena_size;
 	__le64 reserved[7];
+};
+
+#define RSM_IVS_SERVER_OFFSET	2048
+#define RSM_IVS_SERVER_MAGIC	0x5652534dU		/* "MSRV" */
+#define RSM_IVS_SERVER_IDS	64
+
+/**
+ * struct rsm_ivs_server - what rsm-ivshmem-server (-r) knows of its clients
+ * @magic:		RSM_IVS_SERVER_MAGIC, written last at server start
+ * @ids:		RSM_IVS_SERVER_IDS
+ * @incarnation:	random, new at every server start
+ * @conn:		per ivshmem id (the node id with a server): bit 0 set
+ *			while that VM's QEMU is connected, the rest counts its
+ *			connections
+ *
+ * A VM whose QEMU dies (killed, crashed) disconnects from the server at
+ * once: the server clears bit 0 of its word, then rings vector 0 of every
+ * remaining VM, whose scan declares the node down without waiting for its
+ * heartbeat to time out. Written only by the server; nodes only read it,
+ * and only when it is valid.
+ */
+struct rsm_ivs_server {
+	__le32 magic;
+	__le32 ids;
+	__le64 incarnation;
+	__le64 conn[RSM_IVS_SERVER_IDS];
 };
 
 /* rsm_ivs_node.state */
@@ -206,31 +235,36 @@ struct rsm_ivs_import {
  * @arena_size:		bytes of each arena (0: the region is too small)
  */
 struct rsm_ivs_layout {
-	u64 region_size;
-	u32 max_nodes;
-	u64 node_offset;
-	u64 slice_offset;
-	u64 arena_offset;
-	u64 arena_size;
+	__u64 region_size;
+	__u32 max_nodes;
+	__u32 reserved;
+	__u64 node_offset;
+	__u64 slice_offset;
+	__u64 arena_offset;
+	__u64 arena_size;
 };
 
-static inline struct rsm_ivs_layout rsm_ivs_layout(u64 region_size,
-						   u32 max_nodes)
+static inline struct rsm_ivs_layout rsm_ivs_layout(__u64 region_size,
+						   __u32 max_nodes)
 {
-	struct rsm_ivs_layout l = {
-		.region_size = region_size,
-		.max_nodes = max_nodes,
-	};
-	u64 nodes_end;
+	struct rsm_ivs_layout l;
+	__u64 nodes_end;
 
+	l.region_size = region_size;
+	l.max_nodes = max_nodes;
+	l.reserved = 0;
+	l.arena_size = 0;
 	l.node_offset = RSM_IVS_PAGE;
-	nodes_end = l.node_offset + (u64)max_nodes * sizeof(struct rsm_ivs_node);
-	l.slice_offset = (nodes_end + RSM_IVS_PAGE - 1) & ~(u64)(RSM_IVS_PAGE - 1);
-	l.arena_offset = l.slice_offset + (u64)max_nodes * RSM_IVS_SLICE_SIZE;
+	nodes_end = l.node_offset +
+		    (__u64)max_nodes * sizeof(struct rsm_ivs_node);
+	l.slice_offset = (nodes_end + RSM_IVS_PAGE - 1) &
+			 ~(__u64)(RSM_IVS_PAGE - 1);
+	l.arena_offset = l.slice_offset +
+			 (__u64)max_nodes * RSM_IVS_SLICE_SIZE;
 	if (region_size > l.arena_offset)
 		l.arena_size = ((region_size - l.arena_offset) / max_nodes) &
-			       ~(u64)(RSM_IVS_PAGE - 1);
+			       ~(__u64)(RSM_IVS_PAGE - 1);
 	return l;
 }
 
-#endif /* RSM_IVSHMEM_H */
+#endif /* _UAPI_LINUX_RSM_IVSHMEM_H */
