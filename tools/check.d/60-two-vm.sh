@@ -66,8 +66,10 @@ pair_tap hostile -t 600 -- build/selftests/ivshmem/hostile_test -- build/selftes
 
 # libshm between the nodes, unchanged: rsm-xfer (one TAP line per guest).
 xfer=build/tools/rsm-xfer/rsm-xfer
-tap() { # NAME COMMAND: one TAP line from a command's status
-	echo "bash -c '$2' && echo 'ok 1 $1' || echo 'not ok 1 $1'"
+tap() { # [N] NAME COMMAND: TAP line N (default 1) from a command's status
+	local n=1
+	[ $# = 2 ] || { n=$1; shift; }
+	echo "bash -c '$2' && echo 'ok $n $1' || echo 'not ok $n $1'"
 }
 peer='me=$(cat /sys/bus/pci/drivers/rsm_ivshmem/*/rsm_node_id); peer=$((1 - me))'
 # 10,000 messages each way at once, mixed sizes, every one checked. Not a
@@ -78,13 +80,14 @@ pair_tap libshm-both-ways -s 64M -t 900 --module-params ivshmem_down_ms=2000 -- 
 	"$(tap "10000 messages each way, verified" "$both")" -- \
 	"$(tap "10000 messages each way, verified" "$both")"
 # guest 1 streams until its QEMU is killed; guest 0 must see its channel
-# fail and the node reported down within 1 s of its last heartbeat.
-# (Booting guest 1 again with rsm-vm2 --respawn to show the node rejoin
-# waits for the server to keep a departed VM's id and eventfds: QEMU frees
-# a peer's eventfd array on the leave notice and writes into it when the
-# id connects again; see Documentation/ivshmem.md.)
+# fail and the node reported down within 1 s of its last heartbeat. Then
+# guest 1 boots again (the server gives it the same id: the same node, a
+# new incarnation) and the two exchange 2,000 messages each way over new
+# channels: the restarted node rejoined.
 survivor="$peer; $xfer both --key 0x5254 --count 1 --node \$peer --seed 1 --peer-seed 1 --max 64K --kill-after 2000 --kill-file kill-vm1 --expect-peer-death --timeout 300"
 victim="$peer; $xfer both --key 0x5254 --count 100000000 --node \$peer --seed 1 --peer-seed 1 --max 64K --timeout 300"
-PAIR_COUNT_ONLY=0 pair_tap libshm-peer-death -s 64M -t 900 --kill 1:kill-vm1 -- \
-	"$(tap "peer death reported within 1 s, channel fails" "$survivor")" -- "$victim"
+rejoin="$peer; $xfer both --key 0x5255 --count 2000 --min 1 --max 64K --node \$peer --seed \$((11 + me)) --peer-seed \$((11 + peer)) --timeout 600"
+PAIR_RESPAWN1="$(tap "restarted node rejoins: 2000 messages each way, verified" "$rejoin")" \
+	pair_tap libshm-peer-death -s 64M -t 1200 --kill 1:kill-vm1 -- \
+	"$(tap 1 "peer death reported within 1 s, channel fails" "$survivor"); $(tap 2 "restarted node rejoins: 2000 messages each way, verified" "$rejoin")" -- "$victim"
 exit 0

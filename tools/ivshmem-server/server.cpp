@@ -1,5 +1,5 @@
 // server.cpp - accepting ivshmem clients, handing out ids, eventfds and the
-// shared memory, and telling every client who joined and who left.
+// shared memory, and telling every client who joined and (without -r) who left.
 #include "server.hpp"
 
 #include "protocol.hpp"
@@ -165,8 +165,17 @@ void Server::admit(UniqueFd sock) {
         logf("refusing a client: %u peers connected, the most allowed (-P)", options_.max_peers);
         return;
     }
-    Peer peer{std::move(sock), {}};
-    for (unsigned v = 0; v < options_.vectors; ++v) {
+    Peer peer{std::move(sock), {}, {}};
+    if (auto kept = kept_.extract(id)) {
+        // the id's old eventfds, which its old peers still ring; what was
+        // rung while nobody listened is stale
+        peer.vectors = std::move(kept.mapped());
+        for (const UniqueFd &v : peer.vectors) {
+            eventfd_t stale = 0;
+            (void)::eventfd_read(v.get(), &stale);
+        }
+    }
+    while (peer.vectors.size() < options_.vectors) {
         UniqueFd efd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
         if (!efd) {
             logf("refusing a client: %s", system_error("eventfd").message().c_str());
@@ -181,6 +190,9 @@ void Server::admit(UniqueFd sock) {
     if (!send(id, protocol_version, -1) || !send(id, id, -1) ||
         !send(id, shm_message, shm_.get())) {
         std::erase(broken_, id);
+        if (table_) {
+            kept_[id] = std::move(peers_.at(id).vectors);
+        }
         peers_.erase(id);
         logf("peer %u: could not send the setup messages; dropped", id);
         return;
@@ -190,15 +202,21 @@ void Server::admit(UniqueFd sock) {
         table_->connected(id);
     }
     // Announce it to everyone first, so if it breaks from here on every
-    // other peer has heard of it before it hears that it left.
-    for (const auto &[other, unused] : peers_) {
-        if (other != id) {
+    // other peer has heard of it before it hears that it left. A peer that
+    // still holds the id's kept eventfds is not told again (QEMU refuses
+    // more eventfds than vectors).
+    for (auto &[other, p] : peers_) {
+        if (other != id && p.known.insert(id).second) {
             send_vectors(other, id);
         }
     }
     // Step 4: the others' vectors, in id order; step 5: its own.
     for (const auto &[other, unused] : peers_) {
-        if (other != id && !send_vectors(id, other)) {
+        if (other == id) {
+            continue;
+        }
+        peers_.at(id).known.insert(other);
+        if (!send_vectors(id, other)) {
             break;
         }
     }
@@ -207,21 +225,26 @@ void Server::admit(UniqueFd sock) {
 }
 
 void Server::drop(unsigned id, const char *why) {
-    if (peers_.erase(id) == 0) {
+    auto gone = peers_.extract(id);
+    if (!gone) {
         return;
     }
     logf("peer %u left: %s (%zu connected)", id, why, peers_.size());
-    if (table_) {
-        table_->disconnected(id);
+    if (!table_) {
+        for (auto &[other, p] : peers_) {
+            p.known.erase(id);
+            send(other, id, -1);
+        }
+        return;
     }
+    // rsm: the table says it left and vector 0 makes each node look; no
+    // leave notice, and the eventfds stay for the id's next client.
+    table_->disconnected(id);
+    kept_[id] = std::move(gone.mapped().vectors);
     for (const auto &[other, peer] : peers_) {
-        // Its rsm node looks at the table when vector 0 fires. Rung before
-        // the protocol's notice, so whoever reads the notice finds the
-        // vector already rung (the server's tests rely on that order).
-        if (table_ && !peer.vectors.empty()) {
+        if (!peer.vectors.empty()) {
             ::eventfd_write(peer.vectors[0].get(), 1);
         }
-        send(other, id, -1);
     }
 }
 

@@ -8,8 +8,13 @@
 // hangs up, or stops reading (its socket buffer full) is dropped and the
 // others are told it left. With -r the server also keeps rsm's table of
 // connected VMs in the shared memory and rings vector 0 of the remaining
-// VMs when one leaves (connection_table.hpp). The server is single-threaded:
-// run() polls the listener, the clients and a stop fd.
+// VMs when one leaves (connection_table.hpp), and instead of telling the
+// others it left it keeps the id's eventfds for the QEMU that comes back
+// under that id: QEMU frees a peer's eventfd array on the leave notice but
+// keeps the pointer, and writes into it when the id connects again (heap
+// corruption; QEMU's own server never reuses an id, rsm must, the id being
+// the node id). The server is single-threaded: run() polls the listener,
+// the clients and a stop fd.
 #pragma once
 
 #include "connection_table.hpp"
@@ -21,6 +26,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +63,7 @@ class Server {
     struct Peer {
         UniqueFd sock;
         std::vector<UniqueFd> vectors; // eventfd of each interrupt vector
+        std::set<unsigned> known;      // ids whose vectors it was sent
     };
 
     Server(const Options &options, std::FILE *log, Listener listener, UniqueFd shm,
@@ -78,6 +85,9 @@ class Server {
     std::optional<ConnectionTable> table_; // with -r
     std::map<unsigned, Peer> peers_;       // by id, so notifications go in id order
     std::vector<unsigned> broken_;         // peers a send failed to, dropped next
+    // with -r: the eventfds of ids that left, for the client that comes
+    // back under the id (the peers that knew the old one still hold them)
+    std::map<unsigned, std::vector<UniqueFd>> kept_;
 };
 
 } // namespace rsm::ivshmem
