@@ -7,7 +7,8 @@
  * doorbells both ways, see unpublishing revoke remote imports, see that a
  * destroyed segment's memory never shows up again under a stale mapping,
  * get the documented errno for bad remote lookups, count remote importers,
- * and see a node leave and come back with a new incarnation.
+ * see a node leave and come back with a new incarnation, and print what a
+ * wake-up across nodes costs (doorbell round trip).
  */
 #include <poll.h>
 
@@ -202,6 +203,61 @@ TEST_F_TIMEOUT(pair, doorbells_ring_both_ways, 90)
 	ASSERT_EQ(0, pair_sync("bell-reverse"));
 	EXPECT_EQ(0, rsm_handle_op(self->fd2, RSM_IOC_UNIMPORT, im.import_id));
 	ASSERT_EQ(0, pair_sync("bell-done"));
+	EXPECT_EQ(0, rsm_destroy(self->fd, c.seg_id));
+}
+
+static int cmp_s64(const void *a, const void *b)
+{
+	__s64 x = *(const __s64 *)a, y = *(const __s64 *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * What a wake-up across nodes costs: node 0 rings node 1's segment, node 1
+ * wakes and rings node 0's, RTT_ROUNDS times. It prints the round trip
+ * (MSI-X in the doorbell run; the scan every ivshmem_poll_ms in the plain
+ * run: Documentation/ivshmem.md quotes both). A figure, not a verdict:
+ * only lost or merged rings fail it.
+ */
+#define RTT_ROUNDS	200
+TEST_F_TIMEOUT(pair, doorbell_round_trip_is_reported, 120)
+{
+	static __s64 rtt[RTT_ROUNDS];
+	const char *mode = getenv("RSM_IVSHMEM_MODE");
+	struct rsm_seg_create c;
+	struct rsm_import im;
+	struct rsm_wait w;
+	__s64 t0;
+	int i;
+
+	ASSERT_EQ(0, make_published(self->fd, 64, 16, KEY(10), &c));
+	ASSERT_EQ(0, pair_sync("rtt-published"));
+	ASSERT_EQ(0, import_at(self->fd2, self->peer, KEY(10), 0, &im));
+	ASSERT_EQ(0, pair_sync("rtt-imported"));
+	for (i = 0; i < RTT_ROUNDS; i++) {
+		t0 = rsm_now_ns();
+		if (self->me == 0)
+			ASSERT_EQ(0, rsm_signal(self->fd2, im.import_id, 0));
+		ASSERT_EQ(0, rsm_wait(self->fd, 5 * SEC, c.seg_id, &w))
+			TH_LOG("round %d: no ring within 5 s", i);
+		ASSERT_EQ(1, w.pending) TH_LOG("round %d: rings merged or lost", i);
+		if (self->me == 1)
+			ASSERT_EQ(0, rsm_signal(self->fd2, im.import_id, 0));
+		rtt[i] = rsm_now_ns() - t0;
+	}
+	if (self->me == 0) {
+		qsort(rtt, RTT_ROUNDS, sizeof(rtt[0]), cmp_s64);
+		ksft_print_msg("doorbell round trip (%s ivshmem, %d rounds): median %lld us, 90th percentile %lld us, max %lld us\n",
+			       mode ? mode : "?", RTT_ROUNDS,
+			       rtt[RTT_ROUNDS / 2] / 1000,
+			       rtt[RTT_ROUNDS * 9 / 10] / 1000,
+			       rtt[RTT_ROUNDS - 1] / 1000);
+		fflush(stdout);	/* the harness's child ends with _exit() */
+	}
+	ASSERT_EQ(0, pair_sync("rtt-done"));
+	EXPECT_EQ(0, rsm_handle_op(self->fd2, RSM_IOC_UNIMPORT, im.import_id));
+	ASSERT_EQ(0, pair_sync("rtt-unimported"));
 	EXPECT_EQ(0, rsm_destroy(self->fd, c.seg_id));
 }
 
