@@ -10,7 +10,7 @@ kdir=$(tools/vm/print-kdir)
 log=$RSM_CHECK_DIR/static
 mkdir -p "$log"
 
-for f in $(git ls-files -co --exclude-standard -- "kmod/*.[ch]") include/uapi/linux/rsmdev.h; do
+for f in $(git ls-files -co --exclude-standard -- "kmod/*.[ch]" "include/uapi/linux/*.h"); do
 	if perl "$ktools/scripts/checkpatch.pl" --strict --no-tree --quiet \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$f" > "$log/checkpatch.$(basename "$f").log" 2>&1; then
 		rsm_record PASS "checkpatch --strict: $f"
