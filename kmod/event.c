@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * State change events. Every change of a segment's state (created,
- * published, unpublished, imports revoked, destroyed), of the group table
- * and of the channel table goes through rsm_event_notify(), in the order
- * the tables saw it. Today it only logs at debug level (dynamic debug);
- * the generic netlink family "rsm" multicasts from here.
+ * published, unpublished, imported, unimported, imports revoked,
+ * destroyed), of the group table, of the channel table and of the node
+ * table goes through rsm_event_notify(), in the order the tables saw it.
+ * It logs at debug level (dynamic debug) and hands the event to the generic
+ * netlink family "rsm", which multicasts it to the "events" group.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/build_bug.h>
+#include <linux/kernel.h>
 #include <linux/printk.h>
 
 #include "rsm.h"
@@ -22,6 +25,10 @@ static const char *const rsm_event_names[] = {
 	[RSM_EVENT_GROUP_DESTROYED] = "group destroyed",
 	[RSM_EVENT_CHANNEL_OPENED] = "channel opened",
 	[RSM_EVENT_CHANNEL_CLOSED] = "channel closed",
+	[RSM_EVENT_SEG_IMPORTED] = "segment imported",
+	[RSM_EVENT_SEG_UNIMPORTED] = "segment unimported",
+	[RSM_EVENT_NODE_UP] = "node up",
+	[RSM_EVENT_NODE_DOWN] = "node down",
 };
 
 /* the table id of the object an event is about */
@@ -34,6 +41,9 @@ static u32 rsm_event_id(enum rsm_event event, const void *obj)
 	case RSM_EVENT_CHANNEL_OPENED:
 	case RSM_EVENT_CHANNEL_CLOSED:
 		return ((const struct rsm_channel *)obj)->id;
+	case RSM_EVENT_NODE_UP:
+	case RSM_EVENT_NODE_DOWN:
+		return ((const struct rsm_node *)obj)->id;
 	default:
 		return ((const struct rsm_segment *)obj)->id;
 	}
@@ -45,12 +55,16 @@ static u32 rsm_event_id(enum rsm_event event, const void *obj)
  * @obj:	the object it happened to (see enum rsm_event for its type),
  *		still in its table
  *
- * Context: rsm_lock held, so events are seen in table order and the object
- * can be read in full; must not take rsm_lock or wait for anything that
- * does.
+ * Context: process context with rsm_lock held, so events are seen in table
+ * order and the object can be read in full; may sleep (the event message is
+ * allocated with GFP_KERNEL), so never under a spinlock; must not take
+ * rsm_lock or wait for anything that does.
  */
 void rsm_event_notify(enum rsm_event event, const void *obj)
 {
+	BUILD_BUG_ON(ARRAY_SIZE(rsm_event_names) != RSM_EVENT_COUNT);
 	lockdep_assert_held(&rsm_lock);
+	might_sleep();
 	pr_debug("%s: %u\n", rsm_event_names[event], rsm_event_id(event, obj));
+	rsm_netlink_notify(event, obj);
 }

@@ -45,8 +45,16 @@ static int rsm_may_access(kuid_t uid, kgid_t gid, umode_t mode, u32 access)
 	return capable(CAP_IPC_OWNER) ? 0 : -EACCES;
 }
 
-static void rsm_seg_describe(struct rsm_segment *seg,
-			     struct rsm_descriptor *desc)
+/**
+ * rsm_seg_describe() - the descriptor of a segment
+ * @seg:	a segment (local or remote)
+ * @ns:		user namespace to express the owner uid and gid in
+ * @desc:	filled in
+ *
+ * Context: rsm_lock held.
+ */
+void rsm_seg_describe(struct rsm_segment *seg, struct user_namespace *ns,
+		      struct rsm_descriptor *desc)
 {
 	struct rsm_interconnect *ic = seg->ic;
 
@@ -59,8 +67,8 @@ static void rsm_seg_describe(struct rsm_segment *seg,
 	desc->part_count = seg->part_count;
 	desc->span = seg->span;
 	desc->interconnect = ic->id;
-	desc->uid = from_kuid_munged(current_user_ns(), seg->uid);
-	desc->gid = from_kgid_munged(current_user_ns(), seg->gid);
+	desc->uid = from_kuid_munged(ns, seg->uid);
+	desc->gid = from_kgid_munged(ns, seg->gid);
 	desc->mode = seg->mode;
 	desc->state = seg->state;
 	desc->size = seg->size;
@@ -147,7 +155,7 @@ long rsm_ioctl_lookup(struct rsm_file *rf, void __user *argp)
 	if (rsm_node_is_local(args.node_id)) {
 		seg = rsm_registry_find(args.key);
 		if (seg)
-			rsm_seg_describe(seg, &args.desc);
+			rsm_seg_describe(seg, current_user_ns(), &args.desc);
 		else
 			err = -ENOENT;
 	} else {
@@ -222,6 +230,7 @@ void rsm_import_drop(struct rsm_imp *imp)
 	if (!list_empty(&imp->seg_node)) {
 		list_del_init(&imp->seg_node);
 		seg->nr_importers--;
+		rsm_event_notify(RSM_EVENT_SEG_UNIMPORTED, seg);
 	}
 	xa_erase(&imp->mobj.file->imports, imp->id);
 	rsm_mobj_remove(&imp->mobj);
@@ -298,13 +307,14 @@ long rsm_ioctl_import(struct rsm_file *rf, void __user *argp)
 		goto out_erase_id;
 	list_add_tail(&imp->seg_node, &seg->importers);
 	seg->nr_importers++;
+	rsm_event_notify(RSM_EVENT_SEG_IMPORTED, seg);
 	atomic_long_inc(&rsm_stats.imports);
 	atomic64_inc(&rsm_stats.imports_created);
 
 	args.import_id = imp->id;
 	args.size = seg->size;
 	args.mmap_offset = RSM_MMAP_OFFSET(imp->mobj.id);
-	rsm_seg_describe(seg, &args.desc);
+	rsm_seg_describe(seg, current_user_ns(), &args.desc);
 	mutex_unlock(&rsm_lock);
 
 	if (copy_to_user(argp, &args, sizeof(args))) {

@@ -98,7 +98,8 @@ enum rsm_node_state {
  *
  * Incoming events go the other way, through the core: rsm_doorbell() when
  * another node rang a local segment, rsm_seg_revoke() when a remote segment
- * is withdrawn or its node went down.
+ * is withdrawn or its node went down, rsm_node_set_state() when a node
+ * comes up or goes down (for the node table and its events).
  */
 struct rsm_interconnect_ops {
 	int (*seg_alloc)(struct rsm_interconnect *ic, struct rsm_segment *seg);
@@ -145,6 +146,8 @@ void rsm_interconnect_unregister(struct rsm_interconnect *ic);
 struct rsm_segment *rsm_seg_alloc_remote(struct rsm_interconnect *ic,
 					 const struct rsm_descriptor *desc);
 void rsm_seg_revoke(struct rsm_segment *seg, int err);
+int rsm_node_set_state(struct rsm_interconnect *ic, u32 node_id,
+		       enum rsm_node_state state);
 void rsm_seg_put(struct rsm_segment *seg);
 void rsm_doorbell(u32 seg_id);
 

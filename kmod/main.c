@@ -329,9 +329,13 @@ static int __init rsm_init(void)
 	err = rsm_sysfs_init();
 	if (err)
 		goto out_put_inode;
-	err = rsm_interconnect_register(&rsm_loopback);
+	/* before anything that can send an event */
+	err = rsm_netlink_init();
 	if (err)
 		goto out_sysfs;
+	err = rsm_interconnect_register(&rsm_loopback);
+	if (err)
+		goto out_netlink;
 	err = rsm_ivshmem_init();
 	if (err)
 		goto out_loopback;
@@ -344,6 +348,9 @@ out_ivshmem:
 	rsm_ivshmem_exit();
 out_loopback:
 	rsm_interconnect_unregister(&rsm_loopback);
+out_netlink:
+	rsm_netlink_exit();
+	rsm_nodes_exit();
 out_sysfs:
 	rsm_sysfs_exit();
 out_put_inode:
@@ -358,6 +365,9 @@ static void __exit rsm_exit(void)
 	misc_deregister(&rsm_misc);
 	rsm_ivshmem_exit();
 	rsm_interconnect_unregister(&rsm_loopback);
+	/* after the last event */
+	rsm_netlink_exit();
+	rsm_nodes_exit();
 	rsm_sysfs_exit();
 	rsm_limits_exit();
 	iput(rsm_inode);

@@ -30,6 +30,7 @@ struct kobject;
 struct page;
 struct pid;
 struct poll_table_struct;
+struct user_namespace;
 struct vm_area_struct;
 
 /* mmap offsets: object id in the high 32 bits of the byte offset */
@@ -335,6 +336,8 @@ long rsm_ioctl_import(struct rsm_file *rf, void __user *argp);
 long rsm_ioctl_unimport(struct rsm_file *rf, void __user *argp);
 struct rsm_segment *rsm_resolve(u32 node_id, u64 key, u64 generation,
 				u32 access);
+void rsm_seg_describe(struct rsm_segment *seg, struct user_namespace *ns,
+		      struct rsm_descriptor *desc);
 void rsm_import_get(struct rsm_imp *imp);
 void rsm_import_put(struct rsm_imp *imp);
 void rsm_import_drop(struct rsm_imp *imp);
@@ -397,6 +400,13 @@ struct rsm_interconnect *rsm_interconnect_default(void);
  * @RSM_EVENT_GROUP_DESTROYED:	obj is the struct rsm_group
  * @RSM_EVENT_CHANNEL_OPENED:	obj is the struct rsm_channel
  * @RSM_EVENT_CHANNEL_CLOSED:	obj is the struct rsm_channel
+ * @RSM_EVENT_SEG_IMPORTED:	obj is the struct rsm_segment (local or
+ *				remote) just imported; nr_importers counts
+ *				the new import
+ * @RSM_EVENT_SEG_UNIMPORTED:	obj is the struct rsm_segment an import of
+ *				which was dropped before being revoked
+ * @RSM_EVENT_NODE_UP:		obj is the struct rsm_node
+ * @RSM_EVENT_NODE_DOWN:	obj is the struct rsm_node
  */
 enum rsm_event {
 	RSM_EVENT_SEG_CREATED,
@@ -408,6 +418,11 @@ enum rsm_event {
 	RSM_EVENT_GROUP_DESTROYED,
 	RSM_EVENT_CHANNEL_OPENED,
 	RSM_EVENT_CHANNEL_CLOSED,
+	RSM_EVENT_SEG_IMPORTED,
+	RSM_EVENT_SEG_UNIMPORTED,
+	RSM_EVENT_NODE_UP,
+	RSM_EVENT_NODE_DOWN,
+	RSM_EVENT_COUNT
 };
 
 /* ivshmem.c */
@@ -416,5 +431,29 @@ void rsm_ivshmem_exit(void);
 
 /* event.c */
 void rsm_event_notify(enum rsm_event event, const void *obj);
+
+/**
+ * struct rsm_node - another node an interconnect reaches, in the node table
+ * (node.c); this node is not in it
+ * @id:		node id; immutable
+ * @ic_id:	RSM_IC_* of the interconnect that last reported it; rsm_lock
+ * @state:	RSM_NODE_UP or RSM_NODE_DOWN; rsm_lock
+ * @changes:	times its state changed after the first report; rsm_lock
+ */
+struct rsm_node {
+	u32 id;
+	u32 ic_id;
+	enum rsm_node_state state;
+	u32 changes;
+};
+
+/* node.c; rsm_node_set_state() is in interconnect.h */
+extern struct xarray rsm_nodes;
+void rsm_nodes_exit(void);
+
+/* netlink.c */
+int rsm_netlink_init(void);
+void rsm_netlink_exit(void);
+void rsm_netlink_notify(enum rsm_event event, const void *obj);
 
 #endif /* RSM_H */

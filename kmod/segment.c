@@ -222,9 +222,10 @@ static void rsm_registry_remove(struct rsm_segment *seg)
 	hash_del(&seg->registry_node);
 	if (seg->ic->ops->unpublish)
 		seg->ic->ops->unpublish(seg->ic, seg);
-	seg->key = 0;
 	atomic_long_dec(&rsm_stats.published);
+	/* the event names the key the segment was published under */
 	rsm_event_notify(RSM_EVENT_SEG_UNPUBLISHED, seg);
+	seg->key = 0;
 }
 
 /*

@@ -43,6 +43,15 @@ else
 	rsm_record FAIL "ioctl magic ${magic:-?} is free in ioctl-number.rst"
 fi
 
+# The netlink spec is the source of truth: what it renders must be what is
+# committed (the uapi section and kmod/netlink-gen.[ch]).
+if tools/netlink/rsm-nlgen --check > "$log/nlgen.log" 2>&1; then
+	rsm_record PASS "netlink spec rsm.yaml renders the committed uapi and kmod/netlink-gen.[ch]"
+else
+	rsm_record FAIL "netlink spec rsm.yaml renders the committed uapi and kmod/netlink-gen.[ch]"
+	cat "$log/nlgen.log"
+fi
+
 mapfile -t cxx < <(git ls-files -co --exclude-standard -- '*.cpp' '*.hpp' '*.cc' '*.h' |
 	grep -vE '^(kmod|include/uapi|selftests)/')
 if [ ${#cxx[@]} = 0 ] || clang-format --dry-run --Werror "${cxx[@]}" > "$log/clang-format.log" 2>&1; then

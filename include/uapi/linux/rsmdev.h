@@ -4,7 +4,8 @@
  *
  * The one header shared by the kernel module and user space: ioctl numbers
  * and argument structs of /dev/rsmdev, the layout of a target segment (header,
- * directory, data area) and the mmap offset encoding.
+ * directory, data area), the mmap offset encoding and, in the last section,
+ * the names of the generic netlink family "rsm".
  *
  * Rules every struct here follows (Documentation/driver-api/ioctl.rst):
  * fixed-width types only, explicit padding, pointers as __u64, every
@@ -512,5 +513,255 @@ rsm_seg_layout(__u32 part_size, __u32 part_count)
 	l.size = (l.size + 4095) & ~(__u64)4095;
 	return l;
 }
+
+/* ---- generic netlink family "rsm" ---------------------------------------- */
+/*
+ * Generated from Documentation/netlink/specs/rsm.yaml by
+ * tools/netlink/rsm-nlgen: do not edit.
+ *
+ * Inspection of rsmdev, the remote shared memory module: its segment table,
+ * its registry of published descriptors, its segment group table, its
+ * channel table and the nodes it knows, as get (one object) and dump (all
+ * objects) operations; state changes as events on the "events" multicast
+ * group. Reading needs no privilege (the same values are world-readable
+ * under /sys/kernel/rsm); every operation that changes state needs
+ * CAP_NET_ADMIN.
+ */
+
+#define RSM_FAMILY_NAME		"rsm"
+#define RSM_FAMILY_VERSION	1
+
+/*
+ * What this node knows of a node.
+ * @RSM_NODE_STATE_UP: Reachable (this node is always up).
+ * @RSM_NODE_STATE_DOWN: Known but gone (heartbeat stopped): its segments are
+ *   revoked and operations towards it fail with EHOSTDOWN.
+ */
+enum {
+	RSM_NODE_STATE_UP = 1,
+	RSM_NODE_STATE_DOWN,
+};
+
+/*
+ * Attributes of "seg": A target segment, or the descriptor the registry
+ * holds of one. A descriptor carries the attributes from id to importers; a
+ * segment of this node's segment table carries them all.
+ * @RSM_A_SEG_ID: Segment id on its node (the segment table's key). (u32)
+ * @RSM_A_SEG_NODE_ID: Node owning the memory. (u32)
+ * @RSM_A_SEG_KEY: Registry key while published, else 0. (u64)
+ * @RSM_A_SEG_PART_SIZE: Partition size in bytes. (u32)
+ * @RSM_A_SEG_PART_COUNT: Number of partitions. (u32)
+ * @RSM_A_SEG_SPAN: Most partitions one message may span. (u32)
+ * @RSM_A_SEG_SIZE: Bytes of the segment (header, directory and data). (u64)
+ * @RSM_A_SEG_INTERCONNECT: Interconnect providing the memory. (u32)
+ * @RSM_A_SEG_UID: Owner uid, in the requesting socket's user namespace.
+ *   (u32)
+ * @RSM_A_SEG_GID: Owner gid, likewise. (u32)
+ * @RSM_A_SEG_MODE: Permission bits checked at import (at most 0777). (u32)
+ * @RSM_A_SEG_STATE: State of the segment. (u32)
+ * @RSM_A_SEG_GENERATION: Changes at every publish; tells a stale descriptor.
+ *   (u64)
+ * @RSM_A_SEG_IMPORTERS: Live imports of the segment on this node. (u32)
+ * @RSM_A_SEG_REMOTE_IMPORTERS: Live imports held by other nodes (segments on
+ *   an interconnect that reaches other nodes only). (u32)
+ * @RSM_A_SEG_SIGNALS: Doorbells rung at the segment since it was created.
+ *   (u64)
+ * @RSM_A_SEG_MESSAGES: Messages senders put in the segment (the header's
+ *   counter). (u64)
+ * @RSM_A_SEG_BYTES: Payload bytes of those messages. (u64)
+ */
+enum {
+	RSM_A_SEG_ID = 1,
+	RSM_A_SEG_NODE_ID,
+	RSM_A_SEG_KEY,
+	RSM_A_SEG_PART_SIZE,
+	RSM_A_SEG_PART_COUNT,
+	RSM_A_SEG_SPAN,
+	RSM_A_SEG_SIZE,
+	RSM_A_SEG_INTERCONNECT,
+	RSM_A_SEG_UID,
+	RSM_A_SEG_GID,
+	RSM_A_SEG_MODE,
+	RSM_A_SEG_STATE,
+	RSM_A_SEG_GENERATION,
+	RSM_A_SEG_IMPORTERS,
+	RSM_A_SEG_REMOTE_IMPORTERS,
+	RSM_A_SEG_SIGNALS,
+	RSM_A_SEG_MESSAGES,
+	RSM_A_SEG_BYTES,
+	RSM_A_SEG_PAD,
+
+	__RSM_A_SEG_MAX,
+	RSM_A_SEG_MAX = (__RSM_A_SEG_MAX - 1)
+};
+
+/*
+ * Attributes of "group": A segment group (a source segment paired with its
+ * target).
+ * @RSM_A_GROUP_ID: Group id (the segment group table's key). (u32)
+ * @RSM_A_GROUP_SEG_ID: Id of the target segment on its node. (u32)
+ * @RSM_A_GROUP_NODE_ID: Node of the target segment. (u32)
+ * @RSM_A_GROUP_KEY: Registry key the target was imported under. (u64)
+ * @RSM_A_GROUP_PART_SIZE: Partition size of the pair. (u32)
+ * @RSM_A_GROUP_PART_COUNT: Partition count of the pair. (u32)
+ * @RSM_A_GROUP_CHANNEL_ID: Channel the group belongs to, 0 for none. (u32)
+ * @RSM_A_GROUP_REVOKED: 0 while the source segment is usable, else the
+ *   positive errno it was revoked with (EIDRM: unpublished or destroyed,
+ *   EHOSTDOWN: node down). (u32)
+ * @RSM_A_GROUP_MESSAGES: Messages put in the target (the target header's
+ *   counter). (u64)
+ * @RSM_A_GROUP_BYTES: Payload bytes of those messages. (u64)
+ */
+enum {
+	RSM_A_GROUP_ID = 1,
+	RSM_A_GROUP_SEG_ID,
+	RSM_A_GROUP_NODE_ID,
+	RSM_A_GROUP_KEY,
+	RSM_A_GROUP_PART_SIZE,
+	RSM_A_GROUP_PART_COUNT,
+	RSM_A_GROUP_CHANNEL_ID,
+	RSM_A_GROUP_REVOKED,
+	RSM_A_GROUP_MESSAGES,
+	RSM_A_GROUP_BYTES,
+	RSM_A_GROUP_PAD,
+
+	__RSM_A_GROUP_MAX,
+	RSM_A_GROUP_MAX = (__RSM_A_GROUP_MAX - 1)
+};
+
+/*
+ * Attributes of "channel": A channel (one sender's connection to one
+ * receiving endpoint).
+ * @RSM_A_CHANNEL_ID: Channel id (the channel table's key). (u32)
+ * @RSM_A_CHANNEL_NODE_ID: Node of the receiving endpoint. (u32)
+ * @RSM_A_CHANNEL_KEY: Registry key of the endpoint. (u64)
+ * @RSM_A_CHANNEL_SLOT: Slot the sender claimed in the endpoint. (u32)
+ * @RSM_A_CHANNEL_SEG_ID: Id of the endpoint's segment on its node. (u32)
+ * @RSM_A_CHANNEL_GROUPS: Segment groups of the channel. (u32)
+ * @RSM_A_CHANNEL_REVOKED: 0 while open, else the positive errno the endpoint
+ *   was revoked with. (u32)
+ */
+enum {
+	RSM_A_CHANNEL_ID = 1,
+	RSM_A_CHANNEL_NODE_ID,
+	RSM_A_CHANNEL_KEY,
+	RSM_A_CHANNEL_SLOT,
+	RSM_A_CHANNEL_SEG_ID,
+	RSM_A_CHANNEL_GROUPS,
+	RSM_A_CHANNEL_REVOKED,
+	RSM_A_CHANNEL_PAD,
+
+	__RSM_A_CHANNEL_MAX,
+	RSM_A_CHANNEL_MAX = (__RSM_A_CHANNEL_MAX - 1)
+};
+
+/*
+ * Attributes of "node": A node: this one (with its limits and usage) or
+ * another node an interconnect reaches.
+ * @RSM_A_NODE_ID: Node id. (u32)
+ * @RSM_A_NODE_LOCAL: Present for this node. (flag)
+ * @RSM_A_NODE_STATE: Whether the node is up. (u32)
+ * @RSM_A_NODE_INTERCONNECT: Interconnect reaching another node. (u32)
+ * @RSM_A_NODE_INTERCONNECTS: RSM_IC_BIT() of every interconnect this node
+ *   has. (u32)
+ * @RSM_A_NODE_ABI_VERSION: RSMDEV_ABI_VERSION of this node's module. (u32)
+ * @RSM_A_NODE_PART_SIZE_MIN: Smallest partition size accepted. (u32)
+ * @RSM_A_NODE_PART_SIZE_MAX: Largest partition size accepted. (u32)
+ * @RSM_A_NODE_PART_COUNT_MAX: Most partitions in one segment. (u32)
+ * @RSM_A_NODE_MAX_SEGS_PER_PROCESS: Segments one process may own at once.
+ *   (u32)
+ * @RSM_A_NODE_MAX_BYTES_PER_USER: Segment bytes one uid may hold. (u64)
+ * @RSM_A_NODE_MAX_BYTES_TOTAL: Segment bytes all users may hold. (u64)
+ * @RSM_A_NODE_BYTES: Segment bytes held now. (u64)
+ * @RSM_A_NODE_CHANGES: Times another node went up or down since this node
+ *   first saw it. (u32)
+ */
+enum {
+	RSM_A_NODE_ID = 1,
+	RSM_A_NODE_LOCAL,
+	RSM_A_NODE_STATE,
+	RSM_A_NODE_INTERCONNECT,
+	RSM_A_NODE_INTERCONNECTS,
+	RSM_A_NODE_ABI_VERSION,
+	RSM_A_NODE_PART_SIZE_MIN,
+	RSM_A_NODE_PART_SIZE_MAX,
+	RSM_A_NODE_PART_COUNT_MAX,
+	RSM_A_NODE_MAX_SEGS_PER_PROCESS,
+	RSM_A_NODE_MAX_BYTES_PER_USER,
+	RSM_A_NODE_MAX_BYTES_TOTAL,
+	RSM_A_NODE_BYTES,
+	RSM_A_NODE_CHANGES,
+	RSM_A_NODE_PAD,
+
+	__RSM_A_NODE_MAX,
+	RSM_A_NODE_MAX = (__RSM_A_NODE_MAX - 1)
+};
+
+/*
+ * Commands; the *_NTF ones are events, sent to a multicast group.
+ * @RSM_CMD_SEG_GET: Get one segment of the segment table by id, or dump the
+ *   table.
+ * @RSM_CMD_DESC_GET: Look a key up in a node's registry (this node's when
+ *   node-id is absent), or dump this node's registry: the descriptors of its
+ *   published segments.
+ * @RSM_CMD_GROUP_GET: Get one segment group by id, or dump the segment group
+ *   table.
+ * @RSM_CMD_CHANNEL_GET: Get one channel by id, or dump the channel table.
+ * @RSM_CMD_NODE_GET: Get one node by id, or dump the nodes (this node
+ *   first).
+ * @RSM_CMD_SEG_DESTROY: Destroy a segment of any process, as its owner's
+ *   RSM_IOC_SEG_DESTROY would: unpublish it, revoke its imports, channels
+ *   and the owner's mappings (the owner sees a revocation) and free its
+ *   memory. Needs CAP_NET_ADMIN for the operation and, like destroying
+ *   another process's segment through the device, CAP_SYS_ADMIN.
+ * @RSM_CMD_SEG_CREATED_NTF: A segment was created (entered in the segment
+ *   table).
+ * @RSM_CMD_SEG_PUBLISHED_NTF: A segment was published under a key.
+ * @RSM_CMD_SEG_UNPUBLISHED_NTF: A segment left the registry (unpublished or
+ *   destroyed); the key is the one it was published under.
+ * @RSM_CMD_SEG_REVOKED_NTF: The imports and channels of a segment were
+ *   revoked.
+ * @RSM_CMD_SEG_DESTROYED_NTF: A segment was destroyed (left the segment
+ *   table).
+ * @RSM_CMD_SEG_IMPORTED_NTF: A segment was imported (importers counts the
+ *   new import).
+ * @RSM_CMD_SEG_UNIMPORTED_NTF: An import of a segment was dropped before
+ *   being revoked.
+ * @RSM_CMD_GROUP_CREATED_NTF: A segment group was created.
+ * @RSM_CMD_GROUP_DESTROYED_NTF: A segment group was destroyed.
+ * @RSM_CMD_CHANNEL_OPENED_NTF: A channel was opened.
+ * @RSM_CMD_CHANNEL_CLOSED_NTF: A channel was closed.
+ * @RSM_CMD_NODE_UP_NTF: Another node came up (its heartbeat moves).
+ * @RSM_CMD_NODE_DOWN_NTF: Another node went down (heartbeat stopped,
+ *   restarted or left).
+ */
+enum {
+	RSM_CMD_SEG_GET = 1,
+	RSM_CMD_DESC_GET,
+	RSM_CMD_GROUP_GET,
+	RSM_CMD_CHANNEL_GET,
+	RSM_CMD_NODE_GET,
+	RSM_CMD_SEG_DESTROY,
+	RSM_CMD_SEG_CREATED_NTF,
+	RSM_CMD_SEG_PUBLISHED_NTF,
+	RSM_CMD_SEG_UNPUBLISHED_NTF,
+	RSM_CMD_SEG_REVOKED_NTF,
+	RSM_CMD_SEG_DESTROYED_NTF,
+	RSM_CMD_SEG_IMPORTED_NTF,
+	RSM_CMD_SEG_UNIMPORTED_NTF,
+	RSM_CMD_GROUP_CREATED_NTF,
+	RSM_CMD_GROUP_DESTROYED_NTF,
+	RSM_CMD_CHANNEL_OPENED_NTF,
+	RSM_CMD_CHANNEL_CLOSED_NTF,
+	RSM_CMD_NODE_UP_NTF,
+	RSM_CMD_NODE_DOWN_NTF,
+
+	__RSM_CMD_MAX,
+	RSM_CMD_MAX = (__RSM_CMD_MAX - 1)
+};
+
+#define RSM_MCGRP_EVENTS	"events"
+
+/* ---- end of generic netlink family "rsm" ---- */
 
 #endif /* _UAPI_LINUX_RSMDEV_H */
