@@ -8,13 +8,13 @@
 namespace rsm::ctl {
 
 enum class Errc {
-    usage,         // bad command line: exit status 2
-    not_loaded,    // rsmdev.ko is not loaded (no family, no sysfs)
-    not_found,     // no such segment, group, channel, node or key
-    permission,    // the kernel said EPERM or EACCES
-    exists,        // the key is already published
-    system,        // any other failure; sys_errno says why
-    protocol,      // a reply that breaks the family's spec
+    usage,      // bad command line: exit status 2
+    not_loaded, // rsmdev.ko is not loaded (no family, no sysfs)
+    not_found,  // no such segment, group, channel, node or key
+    permission, // the kernel said EPERM or EACCES
+    exists,     // the key is already published
+    system,     // any other failure; sys_errno says why
+    protocol,   // a reply that breaks the family's spec
 };
 
 struct Error {

@@ -4,6 +4,7 @@
 #include "genl.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/rsmdev.h>
@@ -13,7 +14,6 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <poll.h>
-#include <cstring>
 #include <string>
 #include <sys/socket.h>
 
@@ -86,8 +86,8 @@ int on_dump_intr(nl_msg *, void *arg) {
 // The extended ack's message, when the kernel gave one (NETLINK_EXT_ACK,
 // with NETLINK_CAP_ACK so the request is not echoed before it).
 std::string ext_ack_message(const nlmsgerr *e) {
-    const auto *nlh = reinterpret_cast<const nlmsghdr *>(reinterpret_cast<const char *>(e) -
-                                                         NLMSG_HDRLEN);
+    const auto *nlh =
+        reinterpret_cast<const nlmsghdr *>(reinterpret_cast<const char *>(e) - NLMSG_HDRLEN);
     if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS)) {
         return {};
     }
@@ -99,8 +99,8 @@ std::string ext_ack_message(const nlmsgerr *e) {
         return {};
     }
     const int len = static_cast<int>(nlh->nlmsg_len - NLMSG_HDRLEN - off);
-    auto *tlvs = reinterpret_cast<nlattr *>(const_cast<char *>(reinterpret_cast<const char *>(e) +
-                                                                off));
+    auto *tlvs =
+        reinterpret_cast<nlattr *>(const_cast<char *>(reinterpret_cast<const char *>(e) + off));
     nlattr *tb[NLMSGERR_ATTR_MAX + 1] = {};
     if (nla_parse(tb, NLMSGERR_ATTR_MAX, tlvs, len, nullptr) < 0 ||
         tb[NLMSGERR_ATTR_MSG] == nullptr) {
@@ -129,8 +129,7 @@ bool family_deleted(nl_msg *msg, int family) {
     if (gnlh->cmd != CTRL_CMD_DELFAMILY) {
         return false;
     }
-    nlattr *id = nla_find(genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0),
-                          CTRL_ATTR_FAMILY_ID);
+    nlattr *id = nla_find(genlmsg_attrdata(gnlh, 0), genlmsg_attrlen(gnlh, 0), CTRL_ATTR_FAMILY_ID);
     return id != nullptr && nla_get_u16(id) == family;
 }
 
@@ -144,7 +143,9 @@ std::optional<std::uint64_t> Message::get(int attr) const {
     return it->second;
 }
 
-void Genl::SockFree::operator()(nl_sock *s) const { nl_socket_free(s); }
+void Genl::SockFree::operator()(nl_sock *s) const {
+    nl_socket_free(s);
+}
 
 Result<Genl> Genl::open() {
     std::unique_ptr<nl_sock, SockFree> sock(nl_socket_alloc());
@@ -183,9 +184,9 @@ Result<std::vector<Message>> Genl::request(std::uint8_t cmd, std::span<const Att
             return fail(Errc::system, "building the request", ENOMEM);
         }
         for (const Attr &a : attrs) {
-            const int err = a.wide ? nla_put_u64(msg.get(), a.type, a.value)
-                                   : nla_put_u32(msg.get(), a.type,
-                                                 static_cast<std::uint32_t>(a.value));
+            const int err =
+                a.wide ? nla_put_u64(msg.get(), a.type, a.value)
+                       : nla_put_u32(msg.get(), a.type, static_cast<std::uint32_t>(a.value));
             if (err < 0) {
                 return std::unexpected(libnl_error(err, "building the request"));
             }
@@ -255,7 +256,9 @@ struct Listener {
     bool gone = false;
 };
 
-int accept_any_seq(nl_msg *, void *) { return NL_OK; }
+int accept_any_seq(nl_msg *, void *) {
+    return NL_OK;
+}
 
 int on_event_msg(nl_msg *msg, void *arg) {
     auto *l = static_cast<Listener *>(arg);

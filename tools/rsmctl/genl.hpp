@@ -43,8 +43,9 @@ class Genl {
     // one snapshot); otherwise exactly one message, or none for an
     // operation without a reply. Kernel errors become typed errors, with
     // @what_missing naming the object of an ENOENT.
-    [[nodiscard]] Result<std::vector<Message>> request(std::uint8_t cmd, std::span<const Attr> attrs,
-                                                       bool dump, const std::string &what_missing);
+    [[nodiscard]] Result<std::vector<Message>> request(std::uint8_t cmd,
+                                                       std::span<const Attr> attrs, bool dump,
+                                                       const std::string &what_missing);
 
     // Joins the "events" multicast group, and the generic netlink
     // controller's, to learn when the family goes away.

@@ -95,7 +95,8 @@ std::string format_event(std::string_view name, const Record &record) {
 }
 
 bool put(const std::string &text) {
-    return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+    return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() &&
+           std::fflush(stdout) == 0;
 }
 
 } // namespace rsm::ctl

@@ -38,8 +38,7 @@ Result<std::vector<std::pair<std::string, std::uint64_t>>> read_stats() {
         }
         const auto v = parse_number(text, std::numeric_limits<std::uint64_t>::max());
         if (!v) {
-            return fail(Errc::protocol,
-                        entry.path().string() + ": not a counter: '" + text + "'");
+            return fail(Errc::protocol, entry.path().string() + ": not a counter: '" + text + "'");
         }
         stats.emplace_back(entry.path().filename().string(), *v);
     }

@@ -14,14 +14,14 @@ Message segment_message() {
     Message m;
     m.cmd = RSM_CMD_SEG_GET;
     m.attrs = {
-        {RSM_A_SEG_ID, 5},          {RSM_A_SEG_NODE_ID, 0},
-        {RSM_A_SEG_KEY, 77},        {RSM_A_SEG_PART_SIZE, 4096},
-        {RSM_A_SEG_PART_COUNT, 8},  {RSM_A_SEG_SPAN, 2},
-        {RSM_A_SEG_SIZE, 40960},    {RSM_A_SEG_INTERCONNECT, RSM_IC_LOOPBACK},
-        {RSM_A_SEG_UID, 1000},      {RSM_A_SEG_GID, 100},
-        {RSM_A_SEG_MODE, 0644},     {RSM_A_SEG_STATE, RSM_SEG_STATE_PUBLISHED},
-        {RSM_A_SEG_GENERATION, 3},  {RSM_A_SEG_IMPORTERS, 1},
-        {RSM_A_SEG_SIGNALS, 9},     {RSM_A_SEG_MESSAGES, 10},
+        {RSM_A_SEG_ID, 5},         {RSM_A_SEG_NODE_ID, 0},
+        {RSM_A_SEG_KEY, 77},       {RSM_A_SEG_PART_SIZE, 4096},
+        {RSM_A_SEG_PART_COUNT, 8}, {RSM_A_SEG_SPAN, 2},
+        {RSM_A_SEG_SIZE, 40960},   {RSM_A_SEG_INTERCONNECT, RSM_IC_LOOPBACK},
+        {RSM_A_SEG_UID, 1000},     {RSM_A_SEG_GID, 100},
+        {RSM_A_SEG_MODE, 0644},    {RSM_A_SEG_STATE, RSM_SEG_STATE_PUBLISHED},
+        {RSM_A_SEG_GENERATION, 3}, {RSM_A_SEG_IMPORTERS, 1},
+        {RSM_A_SEG_SIGNALS, 9},    {RSM_A_SEG_MESSAGES, 10},
         {RSM_A_SEG_BYTES, 12345},
     };
     return m;
@@ -70,10 +70,11 @@ TEST(Records, GroupAndChannelStatesAsSysfs) {
 
 TEST(Records, NodeFlagsAndMask) {
     Message n;
-    n.attrs = {{RSM_A_NODE_ID, 0},
-               {RSM_A_NODE_LOCAL, 1},
-               {RSM_A_NODE_STATE, RSM_NODE_STATE_UP},
-               {RSM_A_NODE_INTERCONNECTS, RSM_IC_BIT(RSM_IC_LOOPBACK) | RSM_IC_BIT(RSM_IC_IVSHMEM)}};
+    n.attrs = {
+        {RSM_A_NODE_ID, 0},
+        {RSM_A_NODE_LOCAL, 1},
+        {RSM_A_NODE_STATE, RSM_NODE_STATE_UP},
+        {RSM_A_NODE_INTERCONNECTS, RSM_IC_BIT(RSM_IC_LOOPBACK) | RSM_IC_BIT(RSM_IC_IVSHMEM)}};
     const auto j = to_json(make_record(node_fields, n));
     EXPECT_EQ(j["local"], true);
     EXPECT_EQ(j["state"], "up");
@@ -84,8 +85,8 @@ TEST(Output, TableIsAligned) {
     Message a = segment_message();
     Message b = segment_message();
     b.attrs[RSM_A_SEG_ID] = 123456;
-    const std::string t = format_table(segment_fields,
-                                       {make_record(segment_fields, a), make_record(segment_fields, b)});
+    const std::string t = format_table(
+        segment_fields, {make_record(segment_fields, a), make_record(segment_fields, b)});
     // three lines; every column starts at the same offset in each
     std::vector<std::string> lines;
     std::size_t pos = 0;

@@ -23,9 +23,10 @@ struct Outcome {
 
 // Runs rsmctl with @args and the environment @env_root as RSM_SYSFS_ROOT.
 Outcome run(const std::string &args, const std::string &env_root) {
-    const fs::path err_file = fs::temp_directory_path() / ("rsmctl_err." + std::to_string(getpid()));
-    const std::string cmd = "RSM_SYSFS_ROOT='" + env_root + "' " RSMCTL_BIN " " + args + " 2>" +
-                            err_file.string();
+    const fs::path err_file =
+        fs::temp_directory_path() / ("rsmctl_err." + std::to_string(getpid()));
+    const std::string cmd =
+        "RSM_SYSFS_ROOT='" + env_root + "' " RSMCTL_BIN " " + args + " 2>" + err_file.string();
     Outcome r{};
     FILE *p = popen(cmd.c_str(), "r");
     if (p == nullptr) {
