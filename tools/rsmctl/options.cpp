@@ -143,20 +143,25 @@ Result<Command> parse_command(std::span<const char *const> args) {
             cmd.verb = Verb::version;
             return cmd;
         } else {
+            // --name=value, --name value, -n value
             std::string_view opt = a, value;
             const auto eq = a.find('=');
-            if (a.starts_with("--") && eq != std::string_view::npos) {
+            const bool inline_value = a.starts_with("--") && eq != std::string_view::npos;
+            if (inline_value) {
                 opt = a.substr(0, eq);
                 value = a.substr(eq + 1);
-            } else if (long_name(a) != "--count" && long_name(a) != "--node" &&
-                       long_name(a) != "--mode") {
+            }
+            opt = long_name(opt);
+            if (opt != "--count" && opt != "--node" && opt != "--mode") {
                 return usage_error("unknown option '" + std::string(a) + "'");
-            } else if (i + 1 == args.size()) {
-                return usage_error("option '" + std::string(a) + "' needs a value");
-            } else {
+            }
+            if (!inline_value) {
+                if (i + 1 == args.size()) {
+                    return usage_error("option '" + std::string(a) + "' needs a value");
+                }
                 value = args[++i];
             }
-            valued.emplace_back(long_name(opt), value);
+            valued.emplace_back(opt, value);
         }
     }
 
@@ -172,10 +177,10 @@ Result<Command> parse_command(std::span<const char *const> args) {
     }
     if (found == nullptr) {
         if (has_subcommands(words[0])) {
-            return usage_error(words.size() > 1 ? "unknown command '" + std::string(words[0]) +
-                                                      " " + std::string(words[1]) + "'"
-                                                : "'" + std::string(words[0]) +
-                                                      "' needs a subcommand");
+            return usage_error(words.size() > 1
+                                   ? "unknown command '" + std::string(words[0]) + " " +
+                                         std::string(words[1]) + "'"
+                                   : "'" + std::string(words[0]) + "' needs a subcommand");
         }
         return usage_error("unknown command '" + std::string(words[0]) + "'");
     }
@@ -220,8 +225,8 @@ Result<Command> parse_command(std::span<const char *const> args) {
     }
     }
     if (next < words.size()) {
-        return fail(Errc::usage, cmd.context + ": unexpected argument '" +
-                                     std::string(words[next]) + "'");
+        return fail(Errc::usage,
+                    cmd.context + ": unexpected argument '" + std::string(words[next]) + "'");
     }
 
     for (const auto &[opt, value] : valued) {
@@ -232,7 +237,8 @@ Result<Command> parse_command(std::span<const char *const> args) {
         if (opt == "--node") {
             const auto n = parse_number(value, std::numeric_limits<std::uint32_t>::max());
             if (!n) {
-                return fail(Errc::usage, cmd.context + ": invalid node '" + std::string(value) + "'");
+                return fail(Errc::usage,
+                            cmd.context + ": invalid node '" + std::string(value) + "'");
             }
             cmd.node = static_cast<std::uint32_t>(*n);
         } else if (opt == "--count") {
@@ -244,7 +250,8 @@ Result<Command> parse_command(std::span<const char *const> args) {
             cmd.count = *n;
         } else if (opt == "--mode") {
             std::uint32_t mode = 0;
-            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), mode, 8);
+            const auto [end, ec] =
+                std::from_chars(value.data(), value.data() + value.size(), mode, 8);
             if (value.empty() || ec != std::errc{} || end != value.data() + value.size() ||
                 mode > 0777) {
                 return fail(Errc::usage, cmd.context + ": invalid mode '" + std::string(value) +

@@ -112,6 +112,8 @@ TEST(Options, Mistakes) {
     expect_usage({"recv", "1", "--mode", "1777"}, "invalid mode '1777'");
     expect_usage({"send"}, "send: missing key");
     expect_usage({"stats", "--bogus"}, "unknown option '--bogus'");
+    expect_usage({"stats", "--bogus=1"}, "unknown option '--bogus=1'");
+    expect_usage({"monitor", "-c"}, "option '-c' needs a value");
 }
 
 TEST(Options, Numbers) {
