@@ -83,10 +83,10 @@ seg-destroyed $seg" ] || fail "events: $got"
 @test "monitor (text): one line per event, the name then key=value" {
 	"$RSMCTL" monitor > "$T/text" 2>&1 3>&- &
 	FIXTURE_PIDS+=($!)
-	for i in $(seq 100); do
+	for ((i = 0; i < 100; i++)); do
 		fixture_run create 512 4 1 > "$T/seg.out"
 		seg=$(awk '{ print $2 }' "$T/seg.out")
-		sleep 0.05
+		snooze 0.05
 		grep -q "^seg-destroyed id=$seg " "$T/text" && break
 	done
 	line=$(grep "^seg-created id=$seg " "$T/text")
@@ -98,13 +98,13 @@ seg-destroyed $seg" ] || fail "events: $got"
 @test "monitor -c N: exits 0 after N events" {
 	"$RSMCTL" monitor -j -c 3 > "$T/three" 2> "$T/three.err" 3>&- &
 	pid=$!
-	for i in $(seq 100); do
+	for ((i = 0; i < 100; i++)); do
 		fixture_run create 64 1 1 > /dev/null
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+		snooze 0.05
 	done
-	wait "$pid"
-	status=$?
+	status=0
+	wait "$pid" || status=$?
 	[ "$status" -eq 0 ] || fail "status $status: $(cat "$T/three.err")"
 	[ "$(wc -l < "$T/three")" -eq 3 ] || fail "lines: $(cat "$T/three")"
 	jq -e '.event | startswith("seg-")' "$T/three" > /dev/null || fail "not events: $(cat "$T/three")"
@@ -114,8 +114,8 @@ seg-destroyed $seg" ] || fail "events: $got"
 	for sig in INT TERM; do
 		monitor_start
 		kill -s "$sig" "$MON_PID"
-		wait "$MON_PID"
-		status=$?
+		status=0
+		wait "$MON_PID" || status=$?
 		[ "$status" -eq 0 ] || fail "SIG$sig: status $status"
 		[ ! -s "$T/mon.err" ] || fail "SIG$sig: stderr: $(cat "$T/mon.err")"
 	done
@@ -124,13 +124,13 @@ seg-destroyed $seg" ] || fail "events: $got"
 @test "monitor needs no privilege" {
 	"${NOBODY[@]}" "$RSMCTL" monitor -j -c 2 > "$T/nobody" 2> "$T/nobody.err" 3>&- &
 	pid=$!
-	for i in $(seq 100); do
+	for ((i = 0; i < 100; i++)); do
 		fixture_run create 64 1 1 > /dev/null
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
+		snooze 0.05
 	done
-	wait "$pid"
-	status=$?
+	status=0
+	wait "$pid" || status=$?
 	[ "$status" -eq 0 ] || fail "status $status: $(cat "$T/nobody.err")"
 	[ "$(wc -l < "$T/nobody")" -eq 2 ] || fail "lines: $(cat "$T/nobody")"
 	jq -e '.event == "seg-created" or .event == "seg-destroyed"' "$T/nobody" > /dev/null ||

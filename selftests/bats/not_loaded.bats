@@ -8,8 +8,7 @@ load test_helper
 family_line='rsmctl: the rsmdev module is not loaded (no generic netlink family "rsm")'
 
 setup() {
-	T=$(mktemp -d "${TMPDIR:-/tmp}/rsmctl-bats.XXXXXX")
-	FIXTURE_PIDS=()
+	rsm_tmpdir
 }
 
 teardown_file() {
@@ -26,8 +25,8 @@ unloaded() {
 	grep -q '^rsmdev ' /proc/modules || insmod "${RSM_MODULE:?}" ${RSM_MODULE_PARAMS:-}
 	monitor_start
 	rmmod rsmdev
-	wait "$MON_PID"
-	status=$?
+	status=0
+	wait "$MON_PID" || status=$?
 	[ "$status" -eq 1 ] || fail "status $status"
 	[ "$(cat "$T/mon.err")" = "rsmctl: the rsmdev module was unloaded" ] ||
 		fail "stderr: $(cat "$T/mon.err")"
