@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The generic netlink family "rsm" on the wire: the policies reject bad
- * requests with EINVAL, missing objects are ENOENT with an extended ack
- * naming them, get agrees with what the device reported, dumps resume by id
+ * requests (EINVAL, ERANGE below a minimum), missing objects are ENOENT
+ * with an extended ack naming them, get agrees with what the device reported, dumps resume by id
  * across parts and flag a change between parts, stay consistent while
  * another process churns the tables, events arrive in table order with
  * their object, reach unprivileged listeners and report an overrun, and
@@ -68,14 +68,15 @@ TEST_F(genl, policies_reject_bad_requests)
 	__u64 wide = 1, key0 = 0;
 	char ext[128];
 
-	/* ids start at 1 */
-	EXPECT_EQ(-EINVAL, request_raw(&self->s, RSM_CMD_SEG_GET, RSM_A_SEG_ID,
-				       &zero, 4, 0, NULL));
-	EXPECT_EQ(-EINVAL, request_raw(&self->s, RSM_CMD_GROUP_GET,
+	/* ids start at 1: below a policy's minimum is ERANGE */
+	EXPECT_EQ(-ERANGE, request_raw(&self->s, RSM_CMD_SEG_GET, RSM_A_SEG_ID,
+				       &zero, 4, 0, ext));
+	EXPECT_STREQ("integer out of range", ext);
+	EXPECT_EQ(-ERANGE, request_raw(&self->s, RSM_CMD_GROUP_GET,
 				       RSM_A_GROUP_ID, &zero, 4, 0, NULL));
-	EXPECT_EQ(-EINVAL, request_raw(&self->s, RSM_CMD_CHANNEL_GET,
+	EXPECT_EQ(-ERANGE, request_raw(&self->s, RSM_CMD_CHANNEL_GET,
 				       RSM_A_CHANNEL_ID, &zero, 4, 0, NULL));
-	EXPECT_EQ(-EINVAL, request_raw(&self->s, RSM_CMD_SEG_DESTROY,
+	EXPECT_EQ(-ERANGE, request_raw(&self->s, RSM_CMD_SEG_DESTROY,
 				       RSM_A_SEG_ID, &zero, 4, 0, NULL));
 	/* the required attribute missing */
 	EXPECT_EQ(-EINVAL, request_raw(&self->s, RSM_CMD_SEG_GET, 0, NULL, -1,
@@ -92,7 +93,7 @@ TEST_F(genl, policies_reject_bad_requests)
 	EXPECT_EQ(-EINVAL, request_raw(&self->s, RSM_CMD_DESC_GET,
 				       RSM_A_SEG_KEY, &one, 4, 0, NULL));
 	/* key 0 is no key */
-	EXPECT_EQ(-EINVAL, request_raw(&self->s, RSM_CMD_DESC_GET,
+	EXPECT_EQ(-ERANGE, request_raw(&self->s, RSM_CMD_DESC_GET,
 				       RSM_A_SEG_KEY, &key0, 8, 0, NULL));
 	/* an attribute the operation does not take */
 	EXPECT_EQ(-EINVAL, request_raw(&self->s, RSM_CMD_SEG_GET,
@@ -111,7 +112,9 @@ TEST_F(genl, policies_reject_bad_requests)
 
 struct collected {
 	int n;
-	struct genl_msg last;
+	/* the last message's attributes (the receive buffer is reused) */
+	__u64 val[GENL_MAX_ATTR + 1];
+	int has[GENL_MAX_ATTR + 1];
 	__u32 ids[4 * MANY];
 	int flagged;		/* messages with NLM_F_DUMP_INTR */
 	int bad;		/* messages of another command */
@@ -122,6 +125,8 @@ struct collected {
 static void collect(const struct genl_msg *m, void *arg)
 {
 	struct collected *c = arg;
+	const struct nlattr *a;
+	int t;
 
 	if (m->cmd != c->cmd)
 		c->bad++;
@@ -130,7 +135,12 @@ static void collect(const struct genl_msg *m, void *arg)
 	if (c->n < (int)(sizeof(c->ids) / sizeof(c->ids[0])) &&
 	    m->attr[c->id_attr])
 		c->ids[c->n] = genl_u32(m->attr[c->id_attr]);
-	c->last = *m;
+	for (t = 0; t <= GENL_MAX_ATTR; t++) {
+		a = m->attr[t];
+		c->has[t] = !!a;
+		c->val[t] = !a ? 0 : a->nla_len == NLA_HDRLEN + 8 ? genl_u64(a) :
+			    a->nla_len == NLA_HDRLEN + 4 ? genl_u32(a) : 1;
+	}
 	c->n++;
 }
 
@@ -138,7 +148,7 @@ TEST_F(genl, get_agrees_with_the_device)
 {
 	struct rsm_seg_create c;
 	struct collected got = { .cmd = RSM_CMD_SEG_GET, .id_attr = RSM_A_SEG_ID };
-	const struct nlattr *const *a = (const struct nlattr *const *)got.last.attr;
+	const __u64 *a = got.val;
 	__u64 key = rsm_key(1);
 
 	ASSERT_EQ(0, rsm_create(self->fd, 2048, 12, 3, &c));
@@ -146,22 +156,21 @@ TEST_F(genl, get_agrees_with_the_device)
 	ASSERT_EQ(0, genl_do(&self->s, RSM_CMD_SEG_GET, 0, RSM_A_SEG_ID,
 			     c.seg_id, 0, collect, &got, NULL, 0));
 	ASSERT_EQ(1, got.n);
-	a = got.last.attr;
-	ASSERT_NE(NULL, a[RSM_A_SEG_BYTES]);
-	EXPECT_EQ(c.seg_id, genl_u32(a[RSM_A_SEG_ID]));
-	EXPECT_EQ(2048, genl_u32(a[RSM_A_SEG_PART_SIZE]));
-	EXPECT_EQ(12, genl_u32(a[RSM_A_SEG_PART_COUNT]));
-	EXPECT_EQ(3, genl_u32(a[RSM_A_SEG_SPAN]));
-	EXPECT_EQ(c.size, genl_u64(a[RSM_A_SEG_SIZE]));
-	EXPECT_EQ(key, genl_u64(a[RSM_A_SEG_KEY]));
-	EXPECT_EQ(RSM_SEG_STATE_PUBLISHED, genl_u32(a[RSM_A_SEG_STATE]));
-	EXPECT_EQ(0604, genl_u32(a[RSM_A_SEG_MODE]));
-	EXPECT_EQ(geteuid(), genl_u32(a[RSM_A_SEG_UID]));
-	EXPECT_EQ(RSM_IC_LOOPBACK, genl_u32(a[RSM_A_SEG_INTERCONNECT]));
+	ASSERT_TRUE(got.has[RSM_A_SEG_BYTES]);
+	EXPECT_EQ(c.seg_id, a[RSM_A_SEG_ID]);
+	EXPECT_EQ(2048, a[RSM_A_SEG_PART_SIZE]);
+	EXPECT_EQ(12, a[RSM_A_SEG_PART_COUNT]);
+	EXPECT_EQ(3, a[RSM_A_SEG_SPAN]);
+	EXPECT_EQ(c.size, a[RSM_A_SEG_SIZE]);
+	EXPECT_EQ(key, a[RSM_A_SEG_KEY]);
+	EXPECT_EQ(RSM_SEG_STATE_PUBLISHED, a[RSM_A_SEG_STATE]);
+	EXPECT_EQ(0604, a[RSM_A_SEG_MODE]);
+	EXPECT_EQ(geteuid(), a[RSM_A_SEG_UID]);
+	EXPECT_EQ(RSM_IC_LOOPBACK, a[RSM_A_SEG_INTERCONNECT]);
 	EXPECT_EQ(rsm_sysfs_num(RSM_SYSFS "/segments/%u/generation", c.seg_id),
-		  (long long)genl_u64(a[RSM_A_SEG_GENERATION]));
+		  (long long)a[RSM_A_SEG_GENERATION]);
 
-	/* the registry answers by key, and for this node by its id too */
+	/* the registry answers by key */
 	memset(&got, 0, sizeof(got));
 	got.cmd = RSM_CMD_DESC_GET;
 	got.id_attr = RSM_A_SEG_ID;
@@ -169,7 +178,7 @@ TEST_F(genl, get_agrees_with_the_device)
 			     1, collect, &got, NULL, 0));
 	ASSERT_EQ(1, got.n);
 	EXPECT_EQ(c.seg_id, got.ids[0]);
-	EXPECT_EQ(NULL, got.last.attr[RSM_A_SEG_BYTES]);	/* a descriptor */
+	EXPECT_FALSE(got.has[RSM_A_SEG_BYTES]);	/* a descriptor */
 }
 
 TEST_F(genl, missing_objects_are_enoent_with_a_reason)
@@ -223,13 +232,13 @@ TEST_F(genl, nodes)
 	/* loopback only: this node and no other */
 	ASSERT_EQ(1, got.n);
 	EXPECT_EQ(0, got.bad);
-	EXPECT_NE(NULL, got.last.attr[RSM_A_NODE_LOCAL]);
+	EXPECT_TRUE(got.has[RSM_A_NODE_LOCAL]);
 	EXPECT_EQ(rsm_sysfs_num(RSM_PARAMS "/node_id"), got.ids[0]);
-	EXPECT_EQ(RSM_NODE_STATE_UP, genl_u32(got.last.attr[RSM_A_NODE_STATE]));
+	EXPECT_EQ(RSM_NODE_STATE_UP, got.val[RSM_A_NODE_STATE]);
 	EXPECT_EQ(RSMDEV_ABI_VERSION,
-		  genl_u32(got.last.attr[RSM_A_NODE_ABI_VERSION]));
+		  got.val[RSM_A_NODE_ABI_VERSION]);
 	EXPECT_EQ(RSM_IC_BIT(RSM_IC_LOOPBACK),
-		  genl_u32(got.last.attr[RSM_A_NODE_INTERCONNECTS]) &
+		  got.val[RSM_A_NODE_INTERCONNECTS] &
 		  RSM_IC_BIT(RSM_IC_LOOPBACK));
 
 	memset(&got, 0, sizeof(got));
@@ -238,7 +247,7 @@ TEST_F(genl, nodes)
 	ASSERT_EQ(0, genl_do(&self->s, RSM_CMD_NODE_GET, 0, RSM_A_NODE_ID,
 			     RSM_NODE_LOCAL, 0, collect, &got, NULL, 0));
 	ASSERT_EQ(1, got.n);
-	EXPECT_NE(NULL, got.last.attr[RSM_A_NODE_LOCAL]);
+	EXPECT_TRUE(got.has[RSM_A_NODE_LOCAL]);
 	EXPECT_EQ(rsm_sysfs_num(RSM_PARAMS "/node_id"), got.ids[0]);
 }
 
