@@ -109,6 +109,20 @@ unloaded() {
 	assert_error "rsmctl: the rsmdev module is not loaded (no /sys/kernel/rsm/stats)"
 }
 
+@test "send without the module" {
+	unloaded
+	run --separate-stderr "$RSMCTL" send 5 < /dev/null
+	assert_failure 1
+	assert_error "rsmctl: the rsmdev module is not loaded (no /dev/rsmdev)"
+}
+
+@test "recv without the module" {
+	unloaded
+	rsmctl recv 5
+	assert_failure 1
+	assert_error "rsmctl: the rsmdev module is not loaded (no /dev/rsmdev)"
+}
+
 @test "usage errors are still usage errors (exit 2) without the module" {
 	unloaded
 	rsmctl seg show

@@ -214,3 +214,27 @@ monitor_wait() {
 	done
 	fail "no event '$1' came; got: $(tail -n +$((MON_MARK + 1)) "$T/mon")"
 }
+
+# --- rsmctl recv -------------------------------------------------------------
+
+# recv_start KEY [ARGS...]: rsmctl recv KEY ARGS in the background, writing
+# to $T/out (stderr $T/recv.err); returns once the endpoint is published
+recv_start() {
+	local key=$1 i
+	shift
+	"$RSMCTL" recv "$key" "$@" > "$T/out" 2> "$T/recv.err" 3>&- &
+	RECV_PID=$!
+	FIXTURE_PIDS+=("$RECV_PID")
+	for ((i = 0; i < 200; i++)); do
+		"$RSMCTL" registry show "$key" > /dev/null 2>&1 && return 0
+		kill -0 "$RECV_PID" 2>/dev/null || break
+		snooze 0.05
+	done
+	fail "recv did not publish $key: $(cat "$T/recv.err")"
+}
+
+# recv_wait: wait for the receiver; its exit status in $recv_status
+recv_wait() {
+	recv_status=0
+	wait "$RECV_PID" || recv_status=$?
+}
