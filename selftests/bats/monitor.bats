@@ -59,10 +59,12 @@ group-destroyed $grp
 channel-closed $chan
 seg-unimported $seg"
 	[ "$got" = "$want" ] || fail "events: $got"
-	tail -n +$((MON_MARK + 1)) "$T/mon" | jq -e "select(.event == \"channel-opened\") | .key == $key and .slot == 1 and .seg_id == $seg and .state == \"open\"" > /dev/null ||
-		fail "channel-opened lacks fields"
-	tail -n +$((MON_MARK + 1)) "$T/mon" | jq -e "select(.event == \"group-created\") | .channel_id == $chan and .seg_id == $seg and .part_size == 64" > /dev/null ||
-		fail "group-created lacks fields"
+	ev=$(tail -n +$((MON_MARK + 1)) "$T/mon" | jq -c 'select(.event == "channel-opened")')
+	jq -e --argjson k "$key" --argjson s "$seg" '.key == $k and .slot == 1 and .seg_id == $s and .state == "open"' <<< "$ev" > /dev/null ||
+		fail "channel-opened lacks fields: $ev"
+	ev=$(tail -n +$((MON_MARK + 1)) "$T/mon" | jq -c 'select(.event == "group-created")')
+	jq -e --argjson c "$chan" --argjson s "$seg" '.channel_id == $c and .seg_id == $s and .part_size == 64' <<< "$ev" > /dev/null ||
+		fail "group-created lacks fields: $ev"
 }
 
 @test "monitor: an administrator's destroy shows as unpublish, revocation, destroy" {

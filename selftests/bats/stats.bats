@@ -6,10 +6,11 @@ load test_helper
 @test "stats: one line per counter, as in sysfs" {
 	rsmctl stats
 	assert_success
-	[ "${#lines[@]}" -eq "$(ls $SYSFS/stats | wc -l)" ] || fail "expected one line per file"
-	for f in "$SYSFS"/stats/*; do
-		grep -qE "^$(basename "$f") +$(cat "$f")\$" <<< "$output" ||
-			fail "no line '$(basename "$f") $(cat "$f")' in:
+	local files=("$SYSFS"/stats/*) f want
+	[ "${#lines[@]}" -eq "${#files[@]}" ] || fail "expected one line per file of $SYSFS/stats"
+	for f in "${files[@]}"; do
+		want="${f##*/} +$(< "$f")"
+		[[ $'\n'$output$'\n' =~ $'\n'$want$'\n' ]] || fail "no line '${f##*/} $(< "$f")' in:
 $output"
 	done
 }
