@@ -5,7 +5,10 @@
 #   make check      install what is missing, build, run every test
 #   make demo       install what is missing, build, run the two-VM demo
 #   make bench      run the host benchmark suite (BENCH_ARGS: tools/bench --help)
-#   make install    install (DESTDIR, PREFIX honoured)
+#   make install    install the module, library, headers, tools, man pages,
+#                   udev rule (DESTDIR, PREFIX honoured; see
+#                   Documentation/packaging.md for the layout)
+#   make deb        Debian packages in build/deb (dpkg-buildpackage -b)
 SHELL := /bin/bash
 TOP := $(CURDIR)
 BUILD ?= $(TOP)/build
@@ -53,12 +56,83 @@ bench: deps
 	$(MAKE) all
 	tools/bench $(BENCH_ARGS)
 
-install: all
-	cmake --install $(BUILD) $(if $(DESTDIR),--prefix $(PREFIX))
-	$(MAKE) -C $(KDIR) M=$(TOP)/kmod INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
+# --- installation (Documentation/packaging.md) -------------------------------
+VERSION := $(shell sed -n 's/^project.rsm VERSION \([0-9.]*\).*/\1/p' $(TOP)/CMakeLists.txt)
+INCLUDEDIR ?= $(PREFIX)/include
+DOCDIR ?= $(PREFIX)/share/doc/rsm
+# udev and the kernel read these whatever the prefix
+UDEVDIR ?= /lib/udev
+DKMSDIR ?= /usr/src/rsmdev-$(VERSION)
+# the release KDIR is built for (where modules_install puts the module)
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+# Kbuild signs modules at install with the kernel's own key when the kernel
+# has MODULE_SIG_ALL; distribution header packages do not ship that key (the
+# attempt would only print SSL errors), so sign only when the key is there.
+sig_key = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY=//p' $(KDIR)/include/config/auto.conf | tr -d '"')
+kmod_sign = $(if $(wildcard $(if $(filter /%,$(sig_key)),,$(KDIR)/)$(sig_key)),,CONFIG_MODULE_SIG_ALL=)
+INSTALL ?= install
+
+install: install-kmod install-userspace install-headers install-data
+	@[ -n "$(DESTDIR)" ] || $(MAKE) --no-print-directory install-post
+
+# rsmdev.ko into /lib/modules/<release>/updates through Kbuild
+install-kmod: kmod
+	$(MAKE) -C $(KDIR) M=$(TOP)/kmod INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=updates $(kmod_sign) modules_install
+
+# libshm, its CMake and pkg-config files, the tools, the man pages. The
+# prefix is configured, not only passed to --install: libshm.pc and the
+# library directory (lib or lib/<multiarch>) depend on it.
+install-userspace: $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) > /dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
+
+# the public headers: libshm's and the kernel interface <linux/rsmdev.h>
+install-headers:
+	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(INCLUDEDIR)/libshm
+	$(INSTALL) -m 644 include/uapi/linux/rsmdev.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(INSTALL) -m 644 include/libshm/shm.h include/libshm/shm.hpp $(DESTDIR)$(INCLUDEDIR)/libshm/
+
+# the udev rule for /dev/rsmdev, modules-load.d and modprobe.d examples
+install-data:
+	$(INSTALL) -D -m 644 packaging/60-rsmdev.rules $(DESTDIR)$(UDEVDIR)/rules.d/60-rsmdev.rules
+	$(INSTALL) -D -m 644 packaging/modules-load.d/rsmdev.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/rsmdev.conf
+	$(INSTALL) -D -m 644 packaging/modprobe.d/rsmdev.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/rsmdev.conf
+
+# the module's source as DKMS wants it (dkms.conf): /usr/src/rsmdev-<version>
+install-dkms:
+	$(INSTALL) -d $(DESTDIR)$(DKMSDIR)/kmod $(DESTDIR)$(DKMSDIR)/include/uapi/linux
+	$(INSTALL) -m 644 dkms.conf $(DESTDIR)$(DKMSDIR)/
+	$(INSTALL) -m 644 kmod/Kbuild kmod/Makefile kmod/*.h \
+		$(filter-out %.mod.c,$(wildcard kmod/*.c)) $(DESTDIR)$(DKMSDIR)/kmod/
+	$(INSTALL) -m 644 include/uapi/linux/rsmdev.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
+
+# What installing into the running system needs beyond files (make install
+# without DESTDIR runs it): the module index, the loader cache, the group
+# of the udev rule, and udev applying the rule to a device already there.
+install-post:
+	depmod -a $(KRELEASE)
+	ldconfig
+	getent group rsm > /dev/null || groupadd --system rsm
+	if udevadm control --reload 2> /dev/null; then \
+		udevadm trigger --action=change --subsystem-match=misc --sysname-match=rsmdev; fi
+
+# Debian packages (debian/): built from a copy of the tree in build/deb, so
+# dpkg-buildpackage writes the .debs there, not beside the checkout. The
+# copy keeps timestamps and its CMake build directory, so a second run
+# rebuilds only what changed. DEB_BUILD_OPTIONS=nocheck by default: the
+# tests are make check's; pass DEB_BUILD_OPTIONS= to run them in the build.
+DEB_DIR ?= $(BUILD)/deb
+DEB_BUILD_OPTIONS ?= nocheck
+deb:
+	DEB_BUILD_OPTIONS="$(DEB_BUILD_OPTIONS)" tools/mkdeb $(DEB_DIR)
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all deps kmod kmod-debug debug-kernel userspace check demo bench install clean
+.PHONY: all deps kmod kmod-debug debug-kernel userspace check demo bench install clean \
+	install-kmod install-userspace install-headers install-data install-dkms install-post deb
