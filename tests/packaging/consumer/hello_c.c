@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
     err = shm_send(ch, msg, sizeof(msg), 0, 1000000000);
     if (err)
         return fail("shm_send", err);
-    n = shm_recv(ep, buf, sizeof(buf), &info, 1000000000);
+    n = shm_recv(ep, buf, sizeof(buf), &info, 0, 1000000000);
     if (n < 0)
         return fail("shm_recv", n);
     if ((size_t)n != sizeof(msg) || memcmp(buf, msg, sizeof(msg))) {
