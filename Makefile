@@ -88,10 +88,11 @@ install-userspace: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
 
-# the public headers: libshm's and the kernel interface <linux/rsmdev.h>
+# the public headers: libshm's and the kernel interfaces <linux/rsmdev.h>
+# and <linux/rsm_ivshmem.h> (the layout of the memory nodes share)
 install-headers:
 	$(INSTALL) -d $(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(INCLUDEDIR)/libshm
-	$(INSTALL) -m 644 include/uapi/linux/rsmdev.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	$(INSTALL) -m 644 include/uapi/linux/*.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	$(INSTALL) -m 644 include/libshm/shm.h include/libshm/shm.hpp $(DESTDIR)$(INCLUDEDIR)/libshm/
 
 # the udev rule for /dev/rsmdev, modules-load.d and modprobe.d examples
@@ -108,7 +109,7 @@ install-dkms:
 	$(INSTALL) -m 644 dkms.conf $(DESTDIR)$(DKMSDIR)/
 	$(INSTALL) -m 644 kmod/Kbuild kmod/Makefile kmod/*.h \
 		$(filter-out %.mod.c,$(wildcard kmod/*.c)) $(DESTDIR)$(DKMSDIR)/kmod/
-	$(INSTALL) -m 644 include/uapi/linux/rsmdev.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
+	$(INSTALL) -m 644 include/uapi/linux/*.h $(DESTDIR)$(DKMSDIR)/include/uapi/linux/
 
 # What installing into the running system needs beyond files (make install
 # without DESTDIR runs it): the module index, the loader cache, the group
