@@ -59,6 +59,22 @@ result<std::unique_ptr<channel>> channel::connect(uint32_t node, uint64_t key,
 
 // --- connecting -------------------------------------------------------------------
 
+// Import a segment whose key the receiver listed in its root. When the
+// receiver dies while we connect, the kernel revokes the root under us and
+// it reads as zeros: a key of 0, or a key already unpublished, then means
+// "the receiver is gone" (EIDRM, as for any revoked channel), not a bad
+// argument. Relaxed loads: the magic only tells whether the root was
+// revoked; the keys themselves were published before the root's magic.
+result<segment> channel::import_listed(uint64_t key) {
+    const auto gone = [this] { return load_relaxed(root_seg_.header()->magic) == 0; };
+    if (key == 0 || gone())
+        return fail(EIDRM);
+    result<segment> seg = be_->import(node_, key);
+    if (!seg && gone())
+        return fail(EIDRM);
+    return seg;
+}
+
 result<bool> channel::try_claim(uint32_t s) {
     // acquire: pairs with the receiver's release store of FREE after it
     // reset the slot.
@@ -70,7 +86,7 @@ result<bool> channel::try_claim(uint32_t s) {
         return mine;
     // Import the ring before claiming: from the claim on, the receiver
     // takes "the ring has no importer" to mean "the claimant died".
-    result<segment> ring = be_->import(node_, root_.ring_key(s));
+    result<segment> ring = import_listed(load_relaxed(root_.ring_key(s)));
     if (!ring) {
         be_->unreserve_slot();
         return std::unexpected(ring.error());
@@ -132,7 +148,7 @@ result<void> channel::attach() {
 
     groups_.resize(geometry_.size());
     for (uint32_t g = 0; g < geometry_.size(); ++g) {
-        result<segment> seg = be_->import(node_, root_.group_key(slot_, g));
+        result<segment> seg = import_listed(load_relaxed(root_.group_key(slot_, g)));
         if (!seg)
             return std::unexpected(seg.error());
         tx_group &tg = groups_[g];

@@ -59,6 +59,7 @@ class channel {
     result<void> claim_slot(int64_t timeout_ns);
     result<bool> try_claim(uint32_t s);
     result<void> attach();
+    result<segment> import_listed(uint64_t key);
     result<bool> try_reserve(uint64_t len);
     result<void> acquire_room(uint64_t len, int64_t timeout_ns);
     [[gnu::noinline, gnu::cold]] result<void> wait_for_room(uint64_t len, int64_t timeout_ns);

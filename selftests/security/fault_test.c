@@ -76,7 +76,6 @@ struct ft_shared {
 	_Atomic uint8_t rx_dead[FT_MAX_RX];	/* set before its SIGKILL */
 	struct ft_sender s[FT_SENDERS];
 	_Atomic uint64_t delivered, bytes, send_errors, reclaimed;
-	_Atomic uint64_t einval_connects;	/* see ft_connect() */
 	struct sec_report report;
 };
 
@@ -169,15 +168,6 @@ static void ft_connect(struct ft_shared *sh, struct ft_sender *me,
 	} else if (!ft_receiver_dead(sh, rx)) {
 		sec_violation(&sh->report, "connect to live receiver %u: %s",
 			      rx, strerror(-err));
-	} else if (err == -EINVAL) {
-		/*
-		 * Not what Documentation/libshm.md promises (EIDRM): a
-		 * receiver killed during the connect leaves the sender's
-		 * view of its root zeroed, and the library passes the slot
-		 * key it reads there (0) to RSM_IOC_IMPORT. Counted and
-		 * reported, not failed, until libshm checks for it.
-		 */
-		atomic_fetch_add(&sh->einval_connects, 1);
 	} else if (err != -ENOENT && err != -EIDRM && err != -EPROTO) {
 		/* a receiver being killed may be found in any state */
 		sec_violation(&sh->report, "connect to dead receiver %u: %s",
@@ -557,9 +547,6 @@ TEST_F_TIMEOUT(fault, sigkill_senders_and_receiver, 1 /* set in main() */)
 		       (unsigned long long)atomic_load(&sh->bytes),
 		       (unsigned long long)atomic_load(&sh->send_errors),
 		       run.told, (unsigned long long)atomic_load(&sh->reclaimed));
-	if (atomic_load(&sh->einval_connects))
-		ksft_print_msg("fault: %llu connects to a receiver killed meanwhile failed with EINVAL, not EIDRM (a libshm bug)\n",
-			       (unsigned long long)atomic_load(&sh->einval_connects));
 	EXPECT_EQ(0, atomic_load(&sh->report.count))
 		TH_LOG("%u violations; the first: %s (replay: --seed %#llx)",
 		       atomic_load(&sh->report.count), sh->report.why,
