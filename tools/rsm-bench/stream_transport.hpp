@@ -33,24 +33,18 @@ class stream_endpoint {
     void prepare(std::size_t) noexcept {}
     std::size_t recv_slack() const noexcept { return 0; }
 
-    bool try_send(tx_cursor &c) {
-        for (;;) {
-            ssize_t n = ::write(wfd_, c.data + c.done, c.size - c.done);
-            if (n > 0) {
-                c.done += static_cast<std::size_t>(n);
-                return c.done == c.size;
-            }
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0 && errno == EAGAIN)
-                return false;
-            failed("write");
-        }
-    }
+    bool try_send(tx_cursor &c) { return step(::write, wfd_, c, "write"); }
+    bool try_recv(rx_cursor &c) { return step(::read, rfd_, c, "read"); }
 
-    bool try_recv(rx_cursor &c) {
+    void block(bool tx, bool rx);
+
+  private:
+    // One non-blocking read or write on a cursor: true once it is complete,
+    // false when the fd would block. Zero bytes moved means the peer is gone.
+    template <typename Io, typename Cursor>
+    bool step(Io io, int fd, Cursor &c, std::string_view what) {
         for (;;) {
-            ssize_t n = ::read(rfd_, c.data + c.done, c.size - c.done);
+            ssize_t n = io(fd, c.data + c.done, c.size - c.done);
             if (n > 0) {
                 c.done += static_cast<std::size_t>(n);
                 return c.done == c.size;
@@ -61,13 +55,9 @@ class stream_endpoint {
                 return false;
             if (n == 0)
                 errno = EPIPE;
-            failed("read");
+            failed(what);
         }
     }
-
-    void block(bool tx, bool rx);
-
-  private:
     [[noreturn]] void failed(std::string_view what) const;
 
     stream_kind kind_;
