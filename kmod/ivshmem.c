@@ -179,6 +179,7 @@ struct rsm_ivs_held {
  * @heartbeat:	our heartbeat count; tick work only
  * @tick:	heartbeat and poll
  * @scan:	liveness, doorbells, withdrawn segments, quarantine
+ * @scanned:	jiffies of the last scan; scan work only
  * @stopping:	no more work is queued
  * @ic:		registered with the core
  */
@@ -206,6 +207,7 @@ struct rsm_ivs {
 	u64 heartbeat;
 	struct delayed_work tick;
 	struct work_struct scan;
+	unsigned long scanned;
 	bool stopping;
 	struct rsm_interconnect ic;
 };
@@ -1016,9 +1018,30 @@ static void rsm_ivs_release_quarantine(struct rsm_ivs *ivs)
 	mutex_unlock(&ivs->lock);
 }
 
+/*
+ * How long this node was not looking: the time since the last scan beyond
+ * two tick periods (the tick queues a scan every period). Under software
+ * emulation or a starved host the vCPU running us stops for a while, and
+ * so, as a rule, does the one running a peer on the same host: counting
+ * that time as the peer's silence would declare live peers down after
+ * every stall. A peer that really stopped is still down within down_ms of
+ * the time we watched it, plus the periods we were late (the module
+ * parameters' description and Documentation/ivshmem.md say so).
+ */
+static unsigned long rsm_ivs_blind_time(struct rsm_ivs *ivs)
+{
+	unsigned int period = ivs->doorbell ? heartbeat_ms : poll_ms;
+	unsigned long now = jiffies, late = msecs_to_jiffies(2 * period);
+	unsigned long gap = now - ivs->scanned;
+
+	ivs->scanned = now;
+	return gap > late ? gap - late : 0;
+}
+
 static void rsm_ivs_scan_work(struct work_struct *work)
 {
 	struct rsm_ivs *ivs = container_of(work, struct rsm_ivs, scan);
+	unsigned long blind = rsm_ivs_blind_time(ivs);
 	struct rsm_ivs_peer *peer;
 	u32 id;
 
@@ -1026,6 +1049,9 @@ static void rsm_ivs_scan_work(struct work_struct *work)
 		peer = ivs->peers[id];
 		if (!peer)
 			continue;
+		/* our own blackout is not the peer's silence */
+		if (blind && time_before(peer->moved + blind, jiffies))
+			peer->moved += blind;
 		rsm_ivs_check_peer(ivs, peer);
 		if (peer->state == RSM_NODE_UP)
 			rsm_ivs_deliver(ivs, peer);
@@ -1363,6 +1389,7 @@ static int rsm_ivs_attach(struct pci_dev *pdev)
 	INIT_LIST_HEAD(&ivs->quarantine);
 	INIT_DELAYED_WORK(&ivs->tick, rsm_ivs_tick_work);
 	INIT_WORK(&ivs->scan, rsm_ivs_scan_work);
+	ivs->scanned = jiffies;
 
 	err = pcim_enable_device(pdev);
 	if (err)
