@@ -22,3 +22,46 @@ rsm_merge() {
 		echo "$st $prefix$name" >> "$RSM_RESULTS"
 	done < "$f"
 }
+
+# rsm_tap_parse FILE: one line per TAP result of FILE (kselftest_harness.h,
+# bats --tap): "PASS desc", "SKIP desc" or "FAIL desc (why)", where why is
+# the test's own first diagnostic (file:line and message): kselftest prints
+# it before "not ok", bats after. A CI log that shows only the summary then
+# still says what failed.
+rsm_tap_parse() {
+	awk '
+	function fail(d, w) { print "FAIL " d (w != "" ? " (" w ")" : "") }
+	/^[[:space:]]*(not )?ok [0-9]+ / {
+		if (pend != "")
+			fail(pend, "")
+		pend = ""
+		desc = $0
+		sub(/^[[:space:]]*(not )?ok [0-9]+ (- )?/, "", desc)
+		if ($0 ~ /^[[:space:]]*not ok/) {
+			if (why != "")
+				fail(desc, why)
+			else
+				pend = desc
+		} else if (desc ~ /# *(SKIP|skip)/) {
+			print "SKIP " desc
+		} else {
+			print "PASS " desc
+		}
+		why = ""
+		next
+	}
+	why == "" && /^[[:space:]]*#/ && (/[A-Za-z0-9_]+\.(c|cc|cpp|h):[0-9]+:/ || /in test file/) {
+		why = $0
+		sub(/^[[:space:]]*#[[:space:]]*/, "", why)
+		if (why ~ /^\(.*\)$/)
+			why = substr(why, 2, length(why) - 2)
+		why = substr(why, 1, 240)
+		if (pend != "") {
+			fail(pend, why)
+			pend = ""
+			why = ""
+		}
+	}
+	END { if (pend != "") fail(pend, "") }
+	' "$1"
+}

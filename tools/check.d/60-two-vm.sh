@@ -17,7 +17,7 @@ mkdir -p "$logs"
 # PAIR_RESPAWN1=CMD a killed guest 1 boots again and runs CMD, whose
 # results are guest 1's.
 pair_tap() {
-	local name=$1 args=() cmd0 cmd1 rc i line n failed desc
+	local name=$1 args=() cmd0 cmd1 rc i n st desc
 	local wrap='> "$RSM_PAIR_DIR/tap.1" 2>&1; rc=$?; cat "$RSM_PAIR_DIR/tap.1"; exit $rc'
 	local guests=${PAIR_COUNT_ONLY:-0 1}
 	[[ -z "${RSM_PAIR_ONLY:-}" || "$name" =~ $RSM_PAIR_ONLY ]] || return 0
@@ -35,18 +35,14 @@ pair_tap() {
 	rc=$?
 	for i in $guests; do
 		n=0
-		while IFS= read -r line; do
-			[[ "$line" =~ ^(not\ )?ok\ [0-9]+\ (-\ )?(.*)$ ]] || continue
+		while read -r st desc; do
 			n=$((n + 1))
-			failed=${BASH_REMATCH[1]} desc=${BASH_REMATCH[3]}
-			if [ -n "$failed" ]; then
-				rsm_record FAIL "[pair $name vm$i] $desc"
-			elif [[ "$desc" =~ \#\ *(SKIP|skip) ]]; then
-				rsm_record FAIL "[pair $name vm$i] $desc (skipped)"
-			else
-				rsm_record PASS "[pair $name vm$i] $desc"
-			fi
-		done < "$logs/$name/pair/tap.$i" 2>/dev/null
+			case $st in
+			PASS) rsm_record PASS "[pair $name vm$i] $desc" ;;
+			SKIP) rsm_record FAIL "[pair $name vm$i] $desc (skipped)" ;;
+			*) rsm_record FAIL "[pair $name vm$i] $desc" ;;
+			esac
+		done < <(rsm_tap_parse "$logs/$name/pair/tap.$i" 2>/dev/null)
 		[ "$n" != 0 ] || rsm_record FAIL "[pair $name vm$i] produced test results"
 	done
 	if [ $rc = 0 ]; then
