@@ -805,9 +805,16 @@ static const struct rsm_interconnect_ops rsm_ivs_ops = {
 
 /* --- the scan: liveness, doorbells, withdrawals, quarantine ------------- */
 
+/*
+ * Record a peer's new state here and in the core's node table, which
+ * netlink lists and whose changes are its node up/down events. Scan work
+ * only, holding no lock: the core takes rsm_lock.
+ */
 static void rsm_ivs_set_state(struct rsm_ivs_peer *peer,
 			      enum rsm_node_state state, const char *why)
 {
+	int err;
+
 	if (peer->state == state)
 		return;
 	if (state == RSM_NODE_DOWN) {
@@ -817,6 +824,10 @@ static void rsm_ivs_set_state(struct rsm_ivs_peer *peer,
 		pr_info("node %u up\n", peer->id);
 	}
 	WRITE_ONCE(peer->state, state);
+	err = rsm_node_set_state(&peer->ivs->ic, peer->id, state);
+	if (err)
+		pr_warn_ratelimited("node %u: not in the node table (%d)\n",
+				    peer->id, err);
 }
 
 /*
@@ -1494,6 +1505,7 @@ static void rsm_ivs_remove(struct pci_dev *pdev)
 {
 	struct rsm_ivs *ivs = pci_get_drvdata(pdev);
 	struct rsm_ivs_held *held, *next;
+	u32 id;
 
 	/* tell the others first: they revoke what they import of ours */
 	wr32(ivs->self->state, RSM_IVS_NODE_LEFT);
@@ -1505,6 +1517,10 @@ static void rsm_ivs_remove(struct pci_dev *pdev)
 	cancel_delayed_work_sync(&ivs->tick);
 	cancel_work_sync(&ivs->scan);
 
+	/* the nodes only we reached leave the node table (down first) */
+	for (id = 0; id < ivs->layout.max_nodes; id++)
+		if (ivs->peers[id])
+			rsm_node_set_state(&ivs->ic, id, RSM_NODE_UNKNOWN);
 	rsm_ivs_revoke_all(ivs);
 	rsm_interconnect_unregister(&ivs->ic);
 	list_for_each_entry_safe(held, next, &ivs->quarantine, node) {

@@ -17,9 +17,12 @@
  *    is held back (rsm_held_bytes) and a new segment's data never lands
  *    in it, until the record is cleared;
  *  - its heartbeat stops: guest 0 declares it down within 1 s of the last
- *    beat and revokes its imports with EHOSTDOWN;
- *  - it restarts with a new incarnation: up again, importable again.
+ *    beat and revokes its imports with EHOSTDOWN; the node table netlink
+ *    lists says down, and a node down event names it;
+ *  - it restarts with a new incarnation: up again (in the node table too),
+ *    importable again.
  */
+#include "../netlink/genl_util.h"
 #include "../rsmdev/rsm_util.h"
 #include "pair.h"
 #include "kselftest_harness.h"
@@ -86,6 +89,39 @@ static int wait_state(__u32 id, const char *want, int ms)
 		usleep(10000);
 	}
 	return -ETIMEDOUT;
+}
+
+struct nl_node {
+	__u32 id;
+	int state;		/* RSM_NODE_STATE_*, 0 when not listed */
+	int down_events;	/* node down events naming it */
+};
+
+static void nl_node_each(const struct genl_msg *m, void *arg)
+{
+	struct nl_node *n = arg;
+
+	if (!m->attr[RSM_A_NODE_ID] || genl_u32(m->attr[RSM_A_NODE_ID]) != n->id)
+		return;
+	if (m->cmd == RSM_CMD_NODE_DOWN_NTF)
+		n->down_events++;
+	else if (m->cmd == RSM_CMD_NODE_GET && m->attr[RSM_A_NODE_STATE])
+		n->state = (int)genl_u32(m->attr[RSM_A_NODE_STATE]);
+}
+
+/* node @id's state in the node table netlink lists; 0 if not there */
+static int nl_node_state(__u32 id)
+{
+	struct nl_node n = { .id = id };
+	struct genl_sock s;
+
+	if (genl_open(&s))
+		return -1;
+	if (genl_do(&s, RSM_CMD_NODE_GET, NLM_F_DUMP, 0, 0, 0, nl_node_each,
+		    &n, NULL, 0))
+		n.state = -1;
+	close(s.fd);
+	return n.state;
 }
 
 TEST_F_TIMEOUT(real, garbage_is_refused, PAIR_WAIT_S + 60)
@@ -164,6 +200,9 @@ TEST_F_TIMEOUT(real, stopped_heartbeat_is_detected_within_1s, 90)
 	char hb_path[400], buf[64], last[64] = "", state[32];
 	long long t_change = 0, t_down = 0, now, until;
 	struct rsm_import im;
+	struct nl_node ev = { 0 };
+	struct genl_sock nl;
+	struct genl_msg m;
 	struct rsm_wait w;
 	__u32 *p;
 
@@ -173,6 +212,9 @@ TEST_F_TIMEOUT(real, stopped_heartbeat_is_detected_within_1s, 90)
 	 */
 	ASSERT_EQ(0, wait_state(self->fake, "up", 5000));
 	ASSERT_EQ(0, import_at(self->fd, self->fake, HKEY(8), &im));
+	EXPECT_EQ(RSM_NODE_STATE_UP, nl_node_state(self->fake));
+	ASSERT_EQ(0, genl_open(&nl));
+	ASSERT_EQ(0, genl_subscribe(&nl));
 	p = rsm_map(self->fd, im.mmap_offset, im.size, PROT_READ);
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(RSM_SEG_MAGIC, p[0]);
@@ -203,6 +245,12 @@ TEST_F_TIMEOUT(real, stopped_heartbeat_is_detected_within_1s, 90)
 	EXPECT_LE(1, w.revoked);
 	EXPECT_EQ(0, p[0]) TH_LOG("a revoked mapping shows the scratch page");
 	EXPECT_EQ(-EHOSTDOWN, lookup_at(self->fd, self->fake, HKEY(8)));
+	EXPECT_EQ(RSM_NODE_STATE_DOWN, nl_node_state(self->fake));
+	ev.id = self->fake;
+	while (!ev.down_events && !genl_next_event(&nl, &m, 2000))
+		nl_node_each(&m, &ev);
+	EXPECT_EQ(1, ev.down_events) TH_LOG("no node down event named the silent peer");
+	close(nl.fd);
 	munmap(p, im.size);
 	EXPECT_EQ(0, rsm_handle_op(self->fd, RSM_IOC_UNIMPORT, im.import_id));
 	ASSERT_EQ(0, pair_post("hb-seen"));
@@ -212,6 +260,7 @@ TEST_F_TIMEOUT(real, restarted_peer_is_up_and_importable_again, 90)
 {
 	ASSERT_EQ(0, pair_wait("restarted", 60));
 	EXPECT_EQ(0, wait_state(self->fake, "up", 3000));
+	EXPECT_EQ(RSM_NODE_STATE_UP, nl_node_state(self->fake));
 	EXPECT_EQ(0, import_at(self->fd, self->fake, HKEY(8), NULL));
 	ASSERT_EQ(0, pair_post("restart-seen"));
 }
