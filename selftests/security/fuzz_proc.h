@@ -41,6 +41,13 @@ struct fz_fd {
 	int fd;
 	int kind;
 	uint32_t file;	/* which open of the device; 0 for other kinds */
+	/*
+	 * Bumped by every reopen of the slot: a slot reopened twice during
+	 * one call (closed, a dup of another open, then a dup of the first
+	 * one again) shows the same fd, kind and file before and after,
+	 * although the call went to another file in between.
+	 */
+	uint32_t gen;
 };
 
 /* a handle and what the fuzzer knows of it */
@@ -120,7 +127,8 @@ static inline int fz_fd_same(struct fz_proc *p, unsigned int slot,
 	struct fz_fd now = fz_fd_get(p, slot);
 
 	return now.fd == was->fd && now.file == was->file &&
-	       now.kind == was->kind && was->kind != FZ_FD_CLOSED;
+	       now.kind == was->kind && now.gen == was->gen &&
+	       was->kind != FZ_FD_CLOSED;
 }
 
 /* Open slot @slot as @kind; the caller holds p->lock and closed it. */
@@ -133,6 +141,7 @@ static inline void fz_fd_open(struct fz_proc *p, unsigned int slot, int kind,
 
 	f->file = 0;
 	f->kind = kind;
+	f->gen++;
 	switch (kind) {
 	case FZ_FD_RSM:
 		/* one time in four a dup of another open: same file */
