@@ -8,6 +8,7 @@
 #include "payload.hpp"
 #include "side.hpp"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,23 @@ void recv_copy(E &ep, const side_context &s, std::byte *p, std::size_t n) {
     if (c.done != n)
         die(s, "a message of " + std::to_string(c.done) + " bytes arrived where " +
                    std::to_string(n) + " were sent");
+}
+
+// The barrier of two sides in two machines: each sends the barrier's number
+// and waits for the other's. At every barrier the tests have drained the
+// transport both ways, so the next message in is the other side's token;
+// any other means the two runs fell out of step, which is a failure.
+template <endpoint E>
+void exchange_token(E &ep, const side_context &s, uint64_t n) {
+    std::byte out[sizeof n], in[sizeof n];
+    std::memcpy(out, &n, sizeof n);
+    send_copy(ep, s, out, sizeof out);
+    recv_copy(ep, s, in, sizeof in);
+    uint64_t got;
+    std::memcpy(&got, in, sizeof got);
+    if (got != n)
+        die(s, "out of step with the other machine: barrier " + std::to_string(n) +
+                   " met the other side's barrier " + std::to_string(got));
 }
 
 // Moves the messages of one size for one side: its buffers, the variant.

@@ -2,8 +2,11 @@
 
 #include "transport_error.hpp"
 
+#include <chrono>
+#include <glob.h>
 #include <poll.h>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 
@@ -16,6 +19,12 @@ std::vector<shm_group_spec> bench_template() {
         {4096, 1024, 16, 0}, // 4 MiB, up to 64 KiB
         {65536, 256, 64, 0}, // 16 MiB, up to 4 MiB
     };
+}
+
+std::vector<shm_group_spec> remote_template() {
+    auto groups = bench_template();
+    groups.pop_back();
+    return groups;
 }
 
 shm_wait_mode to_shm(wait_mode m) {
@@ -34,6 +43,14 @@ bool libshm_kernel_available() {
     return access("/dev/rsmdev", R_OK | W_OK) == 0;
 }
 
+bool libshm_ivshmem_available() {
+    glob_t g{};
+    bool found = glob("/sys/bus/pci/drivers/rsm_ivshmem/*/rsm_node_id", 0, nullptr, &g) == 0 &&
+                 g.gl_pathc > 0;
+    globfree(&g);
+    return found && libshm_kernel_available();
+}
+
 libshm_endpoint::~libshm_endpoint() {
     if (ch_)
         shm_channel_close(ch_);
@@ -48,6 +65,22 @@ libshm_endpoint::libshm_endpoint(libshm_endpoint &&o) noexcept
 void libshm_endpoint::failed(std::string_view call, int negative_errno) {
     errno = -negative_errno;
     transport_failed("libshm", call);
+}
+
+shm_channel *libshm_endpoint::connect_remote(uint32_t node, uint64_t key,
+                                             const shm_connect_attr &ca) {
+    // The other guest's endpoint may not exist yet (it boots and starts at
+    // its own pace), or its node may not be seen up yet: try again until it
+    // is. The supervisor's time limit ends a wait for a peer that never comes.
+    for (;;) {
+        shm_channel *ch = nullptr;
+        int r = shm_channel_connect(node, key, &ca, &ch);
+        if (r == 0)
+            return ch;
+        if (r != -ENOENT && r != -EHOSTDOWN && r != -ENXIO && r != -EBUSY)
+            failed("shm_channel_connect", r);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
 }
 
 void libshm_endpoint::block(bool tx, bool rx) {
@@ -88,6 +121,23 @@ result<libshm_pair> libshm_pair::create(shm_backend backend, wait_mode mode) {
     static uint32_t counter = 0;
     uint64_t base = (0x727362ull << 40) | (static_cast<uint64_t>(getpid()) << 16) |
                     (static_cast<uint64_t>(++counter & 0x7fff) << 1);
+    p.keys_[0] = base;
+    p.keys_[1] = base | 1;
+    return p;
+}
+
+result<libshm_pair> libshm_pair::create_remote(wait_mode mode, uint32_t peer_node,
+                                               uint64_t key_base) {
+    if (!libshm_ivshmem_available())
+        return fail("libshm-ivshmem: no ivshmem node here (rsmdev.ko not bound to an ivshmem "
+                    "device)");
+    libshm_pair p;
+    p.backend_ = SHM_BACKEND_KERNEL;
+    p.mode_ = mode;
+    p.node_ = peer_node;
+    // The n-th pair of this run: both machines count the same pairs.
+    static uint64_t counter = 0;
+    uint64_t base = (key_base & ~1ull) + (++counter << 1);
     p.keys_[0] = base;
     p.keys_[1] = base | 1;
     return p;

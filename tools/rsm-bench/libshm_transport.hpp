@@ -8,7 +8,9 @@
 // endpoint's and the channel's descriptors after arming them.
 //
 // Host backend (segments in /dev/shm, no kernel module) on the host; the
-// kernel backend (/dev/rsmdev) inside a VM with rsmdev.ko loaded.
+// kernel backend (/dev/rsmdev) inside a VM with rsmdev.ko loaded; across two
+// VMs (libshm-ivshmem) the kernel backend with each side in its own guest,
+// its channel connected to the endpoint on the other node.
 #pragma once
 
 #include "endpoint.hpp"
@@ -28,15 +30,22 @@ namespace rsm::bench {
 // 4 MiB messages fit and 64 of most sizes can be in flight (about 21 MiB of
 // segments per channel; the floor's rings are 8 to 16 MiB each way).
 std::vector<shm_group_spec> bench_template();
+// Across two VMs the endpoint's segments come out of its node's ivshmem
+// arena (about 16 MiB with a 64 MiB region): the first three groups of
+// bench_template() (4.75 MiB), so messages up to 64 KiB.
+std::vector<shm_group_spec> remote_template();
+inline constexpr std::size_t remote_max_message = 64 * 1024;
 
 class libshm_endpoint {
   public:
     libshm_endpoint() = default;
     // Creates this side's endpoint under keys[side], waits at the barrier
-    // (both endpoints exist), connects to keys[1 - side]. Runs in the child.
+    // (both endpoints exist), connects to keys[1 - side] on node. Runs in the
+    // child. On another node there is no barrier to wait at: it connects as
+    // soon as the other side's endpoint is there.
     template <class Barrier>
     static libshm_endpoint open(shm_backend backend, wait_mode mode, const uint64_t keys[2],
-                                int side, Barrier &&barrier);
+                                uint32_t node, int side, Barrier &&barrier);
     ~libshm_endpoint();
     libshm_endpoint(libshm_endpoint &&o) noexcept;
     libshm_endpoint &operator=(libshm_endpoint &&) = delete;
@@ -124,6 +133,7 @@ class libshm_endpoint {
     }
 
     [[noreturn]] static void failed(std::string_view call, int negative_errno);
+    static shm_channel *connect_remote(uint32_t node, uint64_t key, const shm_connect_attr &ca);
 
     shm_endpoint *ep_ = nullptr;
     shm_channel *ch_ = nullptr;
@@ -136,29 +146,38 @@ class libshm_endpoint {
 class libshm_pair {
   public:
     static result<libshm_pair> create(shm_backend backend, wait_mode mode);
+    // One side of a pair whose other side runs on peer_node (another VM)
+    // with the same key_base: the two machines' runs make their pairs in the
+    // same order, so the n-th pair of each gets the same keys.
+    static result<libshm_pair> create_remote(wait_mode mode, uint32_t peer_node, uint64_t key_base);
     template <class Barrier>
     libshm_endpoint endpoint(int side, Barrier &&barrier) const {
-        return libshm_endpoint::open(backend_, mode_, keys_, side, barrier);
+        return libshm_endpoint::open(backend_, mode_, keys_, node_, side, barrier);
     }
     shm_backend backend() const noexcept { return backend_; }
     wait_mode mode() const noexcept { return mode_; }
     const uint64_t *keys() const noexcept { return keys_; }
+    bool remote() const noexcept { return node_ != SHM_NODE_LOCAL; }
 
   private:
     shm_backend backend_ = SHM_BACKEND_HOST;
     wait_mode mode_ = wait_mode::busy_poll;
     uint64_t keys_[2] = {0, 0};
+    uint32_t node_ = SHM_NODE_LOCAL;
 };
 
 shm_wait_mode to_shm(wait_mode m);
 // Whether the kernel backend can be used here (/dev/rsmdev exists).
 bool libshm_kernel_available();
+// Whether this machine is an ivshmem node (rsmdev.ko bound an ivshmem device).
+bool libshm_ivshmem_available();
 
 template <class Barrier>
 libshm_endpoint libshm_endpoint::open(shm_backend backend, wait_mode mode, const uint64_t keys[2],
-                                      int side, Barrier &&barrier) {
+                                      uint32_t node, int side, Barrier &&barrier) {
     libshm_endpoint e;
-    auto groups = bench_template();
+    const bool local = node == SHM_NODE_LOCAL;
+    auto groups = local ? bench_template() : remote_template();
     shm_endpoint_attr ea{};
     ea.backend = backend;
     ea.wait_mode = to_shm(mode);
@@ -167,11 +186,15 @@ libshm_endpoint libshm_endpoint::open(shm_backend backend, wait_mode mode, const
     ea.max_channels = 1;
     if (int r = shm_endpoint_create(keys[side], &ea, &e.ep_); r < 0)
         failed("shm_endpoint_create", r);
-    barrier();
     shm_connect_attr ca{};
     ca.backend = backend;
     ca.wait_mode = to_shm(mode);
     ca.timeout_ns = SHM_WAIT_FOREVER;
+    if (!local) {
+        e.ch_ = connect_remote(node, keys[1 - side], ca);
+        return e;
+    }
+    barrier();
     if (int r = shm_channel_connect(SHM_NODE_LOCAL, keys[1 - side], &ca, &e.ch_); r < 0)
         failed("shm_channel_connect", r);
     barrier();

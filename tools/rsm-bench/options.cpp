@@ -5,6 +5,7 @@
 #include "runner.hpp"
 
 #include <charconv>
+#include <libshm/shm.h>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -17,7 +18,8 @@ const char usage_text[] =
     "       rsm-bench efficiency [--messages N] [--seed S] [--max-size SIZE] [--csv FILE]\n"
     "       rsm-bench systems\n"
     "run options:\n"
-    "  --systems LIST      floor,pipe,unix,tcp,mqueue,ucx,memcpy (default: all available)\n"
+    "  --systems LIST      floor,pipe,unix,tcp,mqueue,ucx,memcpy,libshm,libshm-kernel\n"
+    "                      (default: all available); libshm-ivshmem with --peer-node\n"
     "  --tests LIST        lat,bw,bibw (default: all)\n"
     "  --modes LIST        busy-poll,poll-then-block,blocking (default: busy-poll)\n"
     "  --variants LIST     copy,zero-copy (default: both where offered)\n"
@@ -35,6 +37,9 @@ const char usage_text[] =
     "  --csv FILE          append rows to FILE (default: standard output)\n"
     "  --verify            stamp every message and check it on arrival\n"
     "  --quiet             no progress on standard error\n"
+    "  --peer-node N       two VMs: the other side runs on ivshmem node N (libshm-ivshmem)\n"
+    "  --side 0|1          two VMs: the side this machine runs (0 times and writes the rows)\n"
+    "  --key K             two VMs: the key both machines count their pairs' keys from\n"
     "report options:\n"
     "  --out DIR           where summary.csv, the plots and their data go (required)\n"
     "  --plot-url URL      how the Markdown links to DIR (default: DIR)\n"
@@ -97,6 +102,17 @@ template <class T>
 bool parse_num(std::string_view text, T &out) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     return ec == std::errc() && end == text.data() + text.size();
+}
+
+// Decimal, or hexadecimal after 0x; the low 32 bits are left for the pairs.
+bool parse_key(std::string_view text, uint64_t &out) {
+    int base = 10;
+    if (text.starts_with("0x") || text.starts_with("0X")) {
+        text.remove_prefix(2);
+        base = 16;
+    }
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out, base);
+    return ec == std::errc() && end == text.data() + text.size() && out != 0;
 }
 
 int usage_error(const std::string &msg) {
@@ -180,6 +196,19 @@ int cmd_run(int argc, char **argv) {
                 return usage_error("--launch: a number, not '" + std::string(v) + "'");
         } else if (o == "--csv") {
             opt.csv_path = v;
+        } else if (o == "--peer-node") {
+            uint32_t n;
+            if (!parse_num(v, n) || n == SHM_NODE_LOCAL)
+                return usage_error("--peer-node: a node id, not '" + std::string(v) + "'");
+            opt.peer_node = n;
+        } else if (o == "--side") {
+            if (v != "0" && v != "1")
+                return usage_error("--side: 0 or 1, not '" + std::string(v) + "'");
+            opt.side = v == "1";
+        } else if (o == "--key") {
+            if (!parse_key(v, opt.key_base))
+                return usage_error("--key: a nonzero number (0x... for hex), not '" +
+                                   std::string(v) + "'");
         } else {
             return usage_error("unknown option '" + std::string(o) + "' for run");
         }

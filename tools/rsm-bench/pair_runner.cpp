@@ -59,11 +59,14 @@ result<pair_outcome> run_pair(const pair_spec &spec) {
     pid_t parent = getpid();
     std::array<pid_t, 2> pid{-1, -1};
     std::array<unique_fd, 2> pidfd;
+    std::array<bool, 2> exited{!spec.local[0], !spec.local[1]};
     for (int side : {0, 1}) {
+        if (!spec.local[side])
+            continue;
         pid[side] = fork();
         if (pid[side] < 0) {
             int err = errno;
-            if (side == 1) {
+            if (pid[0] > 0) {
                 kill(pid[0], SIGKILL);
                 waitpid(pid[0], nullptr, 0);
             }
@@ -81,7 +84,6 @@ result<pair_outcome> run_pair(const pair_spec &spec) {
 
     pair_outcome out;
     std::string text;
-    std::array<bool, 2> exited{false, false};
     bool eof = false;
     fcntl(report_r.get(), F_SETFL, O_NONBLOCK);
     auto deadline =

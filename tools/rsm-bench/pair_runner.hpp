@@ -18,6 +18,9 @@ struct pair_spec {
     std::string label; // "floor lat busy-poll copy", for messages
     std::array<int, 2> cpus{0, 1};
     double timeout_s = 600;
+    // Which sides run here: both, or one (the other runs in another
+    // machine, see remote_pair in libshm_transport.hpp).
+    std::array<bool, 2> local{true, true};
     // Runs in the child for side 0 or 1; report_fd is where side 0 writes
     // CSV rows. Returns the child's exit status.
     std::function<int(int side, pair_control &control, int report_fd)> side_main;

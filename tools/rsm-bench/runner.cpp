@@ -22,6 +22,9 @@ const std::vector<system_info> &known_systems() {
     static const std::vector<system_info> systems{
         {"libshm", "rsm's data path, host backend (segments in /dev/shm)", true, true},
         {"libshm-kernel", "rsm's data path over /dev/rsmdev (rsmdev.ko loaded)", true, true},
+        {"libshm-ivshmem",
+         "rsm's data path between two VMs over ivshmem, one side in each (--peer-node, --side)",
+         true, true, true, true, true, true},
         {"floor", "raw shared-memory ring: copy in, flag, copy out (the speed of light)", true,
          true},
         {"pipe", "a pipe each way (1 MiB pipe buffers)"},
@@ -46,6 +49,8 @@ bool system_available(const system_info &s) {
         return ucx_available();
     if (s.name == "libshm-kernel")
         return libshm_kernel_available();
+    if (s.name == "libshm-ivshmem")
+        return libshm_ivshmem_available();
     return true;
 }
 
@@ -71,6 +76,7 @@ struct job {
     std::array<int, 2> cpus;
     double timeout_s;
     row base;
+    const run_options *opt;
 
     std::string label() const {
         return base.system + " " + base.test + " " + base.mode + " " + base.variant;
@@ -96,8 +102,24 @@ result<pair_outcome> run_transport(Pair &pair, const job &j) {
     spec.label = j.label();
     spec.cpus = j.cpus;
     spec.timeout_s = j.timeout_s;
+    if constexpr (requires { pair.remote(); }) {
+        if (pair.remote())
+            spec.local = {j.opt->side == 0, j.opt->side == 1};
+    }
     spec.side_main = [&](int side, pair_control &c, int fd) {
         side_context s = j.context(side, c, fd);
+        if constexpr (requires { pair.remote(); }) {
+            if (pair.remote()) {
+                // The other side is in another machine: from here on the
+                // barrier is a token each way over the connected pair.
+                auto ep = pair.endpoint(side, [] {});
+                uint64_t n = 0;
+                s.remote_barrier = [&] { exchange_token(ep, s, ++n); };
+                s.barrier();
+                run_test(ep, s);
+                return 0;
+            }
+        }
         if constexpr (requires { pair.endpoint(side, [] {}); }) {
             // Transports whose sides set themselves up in the children, in
             // step (libshm: both endpoints exist before either connects).
@@ -183,6 +205,12 @@ result<pair_outcome> run_job(job &j) {
             return std::unexpected(p.error());
         return run_transport(*p, j);
     }
+    if (name == "libshm-ivshmem") {
+        auto p = libshm_pair::create_remote(mode, *j.opt->peer_node, j.opt->key_base);
+        if (!p)
+            return std::unexpected(p.error());
+        return run_transport(*p, j);
+    }
     if (name == "memcpy")
         return run_memcpy(j);
     if (name == "ucx") {
@@ -216,13 +244,22 @@ int run_benchmarks(const run_options &opt) {
     std::vector<const system_info *> systems;
     if (opt.systems.empty()) {
         for (const auto &s : known_systems())
-            if (system_available(s))
+            if (system_available(s) && s.remote == opt.peer_node.has_value())
                 systems.push_back(&s);
     } else {
         for (const auto &name : opt.systems) {
             const system_info *s = find_system(name);
             if (!s) {
                 std::fprintf(stderr, "rsm-bench: unknown system '%s' (see rsm-bench systems)\n",
+                             name.c_str());
+                return 2;
+            }
+            if (s->remote != opt.peer_node.has_value()) {
+                std::fprintf(stderr,
+                             s->remote ? "rsm-bench: %s runs one side per machine: give "
+                                         "--peer-node and --side\n"
+                                       : "rsm-bench: %s runs both sides here: not with "
+                                         "--peer-node\n",
                              name.c_str());
                 return 2;
             }
@@ -234,6 +271,21 @@ int run_benchmarks(const run_options &opt) {
             systems.push_back(s);
         }
     }
+
+    if (opt.peer_node && systems.empty()) {
+        std::fprintf(stderr, "rsm-bench: --peer-node: no two-VM system to run here (is rsmdev.ko "
+                             "bound to an ivshmem device?)\n");
+        return 2;
+    }
+    for (const system_info *s : systems)
+        if (s->remote && opt.plan.max_size() > remote_max_message) {
+            std::fprintf(stderr,
+                         "rsm-bench: %s carries messages up to %s (the endpoint's segments fit "
+                         "its node's ivshmem arena), not %s\n",
+                         std::string(s->name).c_str(), format_size(remote_max_message).c_str(),
+                         format_size(opt.plan.max_size()).c_str());
+            return 2;
+        }
 
     std::array<int, 2> cpus;
     if (opt.cpus) {
@@ -293,7 +345,7 @@ int run_benchmarks(const run_options &opt) {
                 for (variant var : opt.variants) {
                     if (var == variant::zero_copy && !sys->zero_copy)
                         continue;
-                    job j{sys, opt.plan, {}, *clock, cpus, opt.timeout_s, {}};
+                    job j{sys, opt.plan, {}, *clock, cpus, opt.timeout_s, {}, &opt};
                     j.plan.test = test;
                     j.plan.var = var;
                     j.wait.mode = mode;
@@ -304,6 +356,8 @@ int run_benchmarks(const run_options &opt) {
                     j.base.mode = std::string(to_string(mode));
                     j.base.variant = std::string(to_string(var));
                     j.base.working_set = opt.plan.working_set;
+                    if (sys->remote)
+                        j.base.note = "one side per VM";
                     auto outcome = run_job(j);
                     if (!outcome) {
                         std::fprintf(stderr, "rsm-bench: %s: %s\n", j.label().c_str(),

@@ -20,6 +20,8 @@ struct system_info {
     bool zero_copy = false; // offers the zero-copy variant
     bool all_modes = true;  // else busy-poll only
     bool latency = true, bandwidth = true, bidirectional = true;
+    // One side per machine: run only with --peer-node, never by default.
+    bool remote = false;
 };
 
 // Every system rsm-bench knows, in report order.
@@ -40,6 +42,12 @@ struct run_options {
     int launch = 1;
     std::string csv_path; // empty: standard output
     bool quiet = false;
+    // Remote systems (libshm-ivshmem): the other machine's node, which side
+    // this machine runs (0 times and reports), and the key both runs count
+    // their pairs' keys from.
+    std::optional<uint32_t> peer_node;
+    int side = 0;
+    uint64_t key_base = 0x7273'6200'0000'0000;
 };
 
 // Exit status: 0 all ran; 1 a system failed (error, corrupted message);

@@ -8,7 +8,9 @@
 #include "plan.hpp"
 #include "wait_policy.hpp"
 
+#include <cmath>
 #include <cstddef>
+#include <functional>
 #include <string_view>
 
 namespace rsm::bench {
@@ -26,11 +28,23 @@ struct side_context {
     int report_fd = -1;
     // system, test, mode, variant, launch, working set, note: filled in.
     row base;
+    // Sides in two machines share no page: their barrier is a token each
+    // way over the transport itself (set once it is connected), and there
+    // is no cache line between them to probe.
+    std::function<void()> remote_barrier;
 
     bool initiator() const { return index == 0; }
-    void barrier() const { control->barrier.arrive_and_wait(); }
-    // The cache-line probe; side 0 gets the one-way ns, side 1 gets 0.
-    double probe_line() const { return control->probe.run(index, *clock); }
+    void barrier() const {
+        if (remote_barrier)
+            remote_barrier();
+        else
+            control->barrier.arrive_and_wait();
+    }
+    // The cache-line probe; side 0 gets the one-way ns, side 1 gets 0; NaN
+    // (not measured) across machines.
+    double probe_line() const {
+        return remote_barrier ? NAN : control->probe.run(index, *clock);
+    }
     void emit(const row &r) const;
 };
 
