@@ -86,4 +86,9 @@ rejoin="$peer; $xfer both --key 0x5255 --count 2000 --min 1 --max 64K --node \$p
 PAIR_RESPAWN1="$(tap "restarted node rejoins: 2000 messages each way, verified" "$rejoin")" \
 	pair_tap libshm-peer-death -s 64M -t 1200 --kill 1:kill-vm1 -- \
 	"$(tap 1 "peer death reported within 1 s, channel fails" "$survivor"); $(tap 2 "restarted node rejoins: 2000 messages each way, verified" "$rejoin")" -- "$victim"
+# rsm-bench's two-VM mode (libshm-ivshmem, one side per guest), briefly, so
+# it cannot rot: every test and variant at two sizes, every message checked,
+# guest 0's rows counted and well formed. Figures: tools/bench --two-vm.
+pair_tap bench-two-vm -s 64M -t 300 --module-params ivshmem_down_ms=2000 -- \
+	selftests/bench/two_vm_smoke.sh -- selftests/bench/two_vm_smoke.sh
 exit 0

@@ -5,8 +5,8 @@
 #include "runner.hpp"
 
 #include <charconv>
-#include <libshm/shm.h>
 #include <cstdio>
+#include <libshm/shm.h>
 #include <string>
 #include <vector>
 

@@ -143,8 +143,8 @@ std::string machine_section(const results &res) {
         auto a = l.facts.find("load average at start"), b = l.facts.find("load average at end");
         if (a == l.facts.end())
             continue;
-        s += std::string(first ? "" : "; ") + a->second + " → " +
-             (b == l.facts.end() ? "?" : b->second);
+        s += std::string(first ? "" : "; ") + std::filesystem::path(l.source).filename().string() +
+             " " + a->second + " → " + (b == l.facts.end() ? "?" : b->second);
         first = false;
     }
     s += "\n";
@@ -555,8 +555,8 @@ std::map<std::string, std::string> vm_sections(const results *vm,
                                                const std::vector<std::string> &plot_files,
                                                const std::string &plot_url) {
     std::map<std::string, std::string> s;
-    const char *names[] = {"machine",   "latency", "tail",  "modes",
-                           "bandwidth", "regimes", "plots", "problems"};
+    const char *names[] = {"machine", "latency", "tail",  "modes",   "bandwidth",
+                           "rate",    "regimes", "plots", "problems"};
     if (!vm) {
         for (const char *n : names)
             s[std::string("vm-") + n] = "_Not measured in this run._\n";
@@ -567,6 +567,7 @@ std::map<std::string, std::string> vm_sections(const results *vm,
     s["vm-tail"] = tail_section(*vm);
     s["vm-modes"] = modes_section(*vm);
     s["vm-bandwidth"] = size_by_system(*vm, "bw", metric::mb_per_s);
+    s["vm-rate"] = size_by_system(*vm, "bw", metric::msg_per_s);
     s["vm-regimes"] = regimes_section(*vm);
     s["vm-plots"] = plot_links(plot_files, plot_url);
     s["vm-problems"] = problems_section(*vm);
@@ -637,7 +638,7 @@ int run_report(const report_options &opt) {
             auto specs = plot_plan(*vm);
             for (auto &p : specs) {
                 p.name = "vm-" + p.name;
-                p.title += " (inside one VM)";
+                p.title += " (inside a VM; libshm-ivshmem: across two)";
             }
             auto made = write_plots(*vm, specs, opt.out_dir, true);
             if (!made) {

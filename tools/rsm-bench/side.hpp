@@ -42,9 +42,7 @@ struct side_context {
     }
     // The cache-line probe; side 0 gets the one-way ns, side 1 gets 0; NaN
     // (not measured) across machines.
-    double probe_line() const {
-        return remote_barrier ? NAN : control->probe.run(index, *clock);
-    }
+    double probe_line() const { return remote_barrier ? NAN : control->probe.run(index, *clock); }
     void emit(const row &r) const;
 };
 
