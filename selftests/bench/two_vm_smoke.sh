@@ -18,10 +18,8 @@ else
 	csv=$(mktemp /tmp/rsm-bench-2vm.XXXXXX.csv)
 	trap 'rm -f "$csv"' EXIT
 fi
-n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+# shellcheck source=selftests/bench/tap.sh
+. "$top/selftests/bench/tap.sh"
 
 echo "TAP version 13"
 echo "1..$([ "$side" = 0 ] && echo 4 || echo 2)"

@@ -9,10 +9,8 @@ top=${RSM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 bench=${RSM_BUILD:-$top/build}/tools/rsm-bench/rsm-bench
 csv=$(mktemp /tmp/rsm-bench-vm.XXXXXX.csv)
 trap 'rm -f "$csv"' EXIT
-n=0 fails=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $1"; }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+# shellcheck source=selftests/bench/tap.sh
+. "$top/selftests/bench/tap.sh"
 
 echo "TAP version 13"
 echo "1..4"
