@@ -1031,7 +1031,9 @@ static void rsm_ivs_release_quarantine(struct rsm_ivs *ivs)
 
 /*
  * How long this node was not looking: the time since the last scan beyond
- * two tick periods (the tick queues a scan every period). Under software
+ * two tick periods (the tick queues a scan every period) or a quarter of
+ * down_ms, whichever is longer (so that jiffies rounding of a short poll
+ * period never counts). Under software
  * emulation or a starved host the vCPU running us stops for a while, and
  * so, as a rule, does the one running a peer on the same host: counting
  * that time as the peer's silence would declare live peers down after
@@ -1042,8 +1044,8 @@ static void rsm_ivs_release_quarantine(struct rsm_ivs *ivs)
 static unsigned long rsm_ivs_blind_time(struct rsm_ivs *ivs)
 {
 	unsigned int period = ivs->doorbell ? heartbeat_ms : poll_ms;
-	unsigned long now = jiffies, late = msecs_to_jiffies(2 * period);
-	unsigned long gap = now - ivs->scanned;
+	unsigned long now = jiffies, gap = now - ivs->scanned;
+	unsigned long late = msecs_to_jiffies(max(2 * period, down_ms / 4));
 
 	ivs->scanned = now;
 	return gap > late ? gap - late : 0;
