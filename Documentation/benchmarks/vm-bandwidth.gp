@@ -1,6 +1,6 @@
 set terminal svg size 900,540 dynamic font "sans,13" background rgb "white"
 set output "vm-bandwidth.svg"
-set title "Bandwidth, 64 messages in flight, busy-poll, copying (inside one VM)" noenhanced
+set title "Bandwidth, 64 messages in flight, busy-poll, copying (inside a VM; libshm-ivshmem: across two)" noenhanced
 set xlabel "message size (bytes)"
 set ylabel "MB/s"
 set logscale xy
@@ -9,7 +9,8 @@ set key outside right top noenhanced
 set bars small
 set xtics ("1" 1, "4" 4, "16" 16, "64" 64, "256" 256, "1K" 1024, "4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576)
 plot "data/vm-bandwidth-0.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "libshm-kernel", \
-     "data/vm-bandwidth-1.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "floor", \
-     "data/vm-bandwidth-2.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "pipe", \
-     "data/vm-bandwidth-3.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "unix", \
-     "data/vm-bandwidth-4.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "mqueue"
+     "data/vm-bandwidth-1.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "libshm-ivshmem", \
+     "data/vm-bandwidth-2.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "floor", \
+     "data/vm-bandwidth-3.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "pipe", \
+     "data/vm-bandwidth-4.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "unix", \
+     "data/vm-bandwidth-5.dat" using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.6 title "mqueue"
