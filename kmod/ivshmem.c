@@ -701,7 +701,8 @@ static struct rsm_segment *rsm_ivs_import_seg(struct rsm_interconnect *ic,
 	wr32(rec->seg_id, proxy->seg_id);
 	wr64(rec->generation, proxy->generation);
 	wr64(rec->incarnation, proxy->incarnation);
-	wr64(rec->signals, 0);
+	/* the count runs on from the record's last import: see deliver */
+	proxy->signals = rd64(rec->signals);
 	wr32(rec->state, RSM_IVS_USED);
 	rsm_ivs_write_end(&rec->seq);
 	if (i >= rd32(sh->import_hwm))
@@ -899,28 +900,47 @@ static void rsm_ivs_deliver(struct rsm_ivs *ivs, struct rsm_ivs_peer *peer)
 	void *slice = rsm_ivs_slice(ivs, peer->id);
 	struct rsm_ivs_import rec;
 	u32 i, hwm, seg_id;
+	bool aimed;
 	u64 gen, n;
 
 	hwm = rsm_ivs_import_hwm(ivs, peer->id);
 	for (i = 0; i < hwm; i++) {
 		if (!rsm_ivs_read_stable(rsm_ivs_import(slice, i), &rec, sizeof(rec)))
 			continue;
-		if (le32_to_cpu(rec.state) != RSM_IVS_USED ||
-		    le32_to_cpu(rec.node_id) != ivs->node_id ||
-		    le64_to_cpu(rec.incarnation) != ivs->incarnation)
-			continue;
+		/*
+		 * A freed record keeps its identity and count: an importer
+		 * that signals and at once unimports (a sender that sends
+		 * its last message and closes) may free the record before
+		 * any scan of ours saw it in use, and its signal counts all
+		 * the same.
+		 */
+		aimed = (le32_to_cpu(rec.state) == RSM_IVS_USED ||
+			 le32_to_cpu(rec.state) == RSM_IVS_FREE) &&
+			le32_to_cpu(rec.node_id) == ivs->node_id &&
+			le64_to_cpu(rec.incarnation) == ivs->incarnation;
 		seg_id = le32_to_cpu(rec.seg_id);
 		gen = le64_to_cpu(rec.generation);
 		n = le64_to_cpu(rec.signals);
+		if (!aimed)
+			seg_id = 0;
 		if (peer->seen_seg[i] != seg_id || peer->seen_gen[i] != gen) {
-			/* a new record starts from zero */
+			/*
+			 * Another import in this record. The count runs on
+			 * across the imports a record holds, so a change of
+			 * it may be the last signals of the one before, which
+			 * was freed and reused between two scans: ring that
+			 * segment too. A spurious doorbell wakes a receiver
+			 * that finds nothing; a lost one leaves it asleep.
+			 */
+			if (peer->seen_seg[i] && n != peer->seen_signals[i])
+				rsm_doorbell(peer->seen_seg[i]);
 			peer->seen_seg[i] = seg_id;
 			peer->seen_gen[i] = gen;
-			peer->seen_signals[i] = 0;
 		}
 		if (n != peer->seen_signals[i]) {
 			peer->seen_signals[i] = n;
-			rsm_doorbell(seg_id);
+			if (seg_id)
+				rsm_doorbell(seg_id);
 		}
 	}
 }

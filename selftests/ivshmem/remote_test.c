@@ -4,7 +4,8 @@
  * tools/vm/rsm-vm2 at once (both nodes run every test; pair.h keeps them in
  * step): each node publishes, the other looks up, imports and maps the
  * segment through BAR2, they write to each other, ring each other's
- * doorbells both ways, see unpublishing revoke remote imports, see that a
+ * doorbells both ways (a last signal just before unimporting too), see
+ * unpublishing revoke remote imports, see that a
  * destroyed segment's memory never shows up again under a stale mapping,
  * get the documented errno for bad remote lookups, count remote importers,
  * see a node leave and come back with a new incarnation, and print what a
@@ -203,6 +204,36 @@ TEST_F_TIMEOUT(pair, doorbells_ring_both_ways, 90)
 	ASSERT_EQ(0, pair_sync("bell-reverse"));
 	EXPECT_EQ(0, rsm_handle_op(self->fd2, RSM_IOC_UNIMPORT, im.import_id));
 	ASSERT_EQ(0, pair_sync("bell-done"));
+	EXPECT_EQ(0, rsm_destroy(self->fd, c.seg_id));
+}
+
+/*
+ * An importer that signals and at once unimports (a sender that sends its
+ * last message and closes) frees its import record, maybe before the
+ * owner's scan has read the count: the signal must still arrive. Three
+ * rounds, each with a fresh import in the freed record.
+ */
+TEST_F_TIMEOUT(pair, last_signal_before_unimport_arrives, 90)
+{
+	struct rsm_seg_create c;
+	struct rsm_import im;
+	struct rsm_wait w;
+	char step[32];
+	int round;
+
+	ASSERT_EQ(0, make_published(self->fd, 64, 16, KEY(11), &c));
+	ASSERT_EQ(0, pair_sync("last-published"));
+	for (round = 0; round < 3; round++) {
+		ASSERT_EQ(0, import_at(self->fd2, self->peer, KEY(11), 0, &im));
+		ASSERT_EQ(0, rsm_signal(self->fd2, im.import_id, 0));
+		ASSERT_EQ(0, rsm_handle_op(self->fd2, RSM_IOC_UNIMPORT,
+					   im.import_id));
+		ASSERT_EQ(0, rsm_wait(self->fd, 10 * SEC, c.seg_id, &w))
+			TH_LOG("round %d: the peer's last signal was lost", round);
+		EXPECT_LE(1, w.pending);
+		snprintf(step, sizeof(step), "last-%d", round);
+		ASSERT_EQ(0, pair_sync(step));
+	}
 	EXPECT_EQ(0, rsm_destroy(self->fd, c.seg_id));
 }
 

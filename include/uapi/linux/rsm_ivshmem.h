@@ -203,11 +203,16 @@ struct rsm_ivs_desc {
  * @seg_id:		its segment id there
  * @generation:		the descriptor generation imported
  * @incarnation:	the owner's incarnation at import
- * @signals:		counts this node's signals to the segment's owner
+ * @signals:		counts this node's signals to the segment's owner; runs
+ *			on across the imports the record holds (wiped only
+ *			with the slice), so that a last signal shows even
+ *			when the record was freed or reused before the owner
+ *			looked
  * @reserved:		zero
  *
- * The owner reads these to deliver signals, to count remote importers and
- * to know when no node maps a destroyed segment's memory any more.
+ * The owner reads these to deliver signals (of a freed record too: it
+ * keeps its identity and count), to count remote importers and to know
+ * when no node maps a destroyed segment's memory any more.
  */
 struct rsm_ivs_import {
 	__le32 seq;
