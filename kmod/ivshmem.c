@@ -824,11 +824,12 @@ static void rsm_ivs_set_state(struct rsm_ivs_peer *peer,
 	} else if (state == RSM_NODE_UP) {
 		pr_info("node %u up\n", peer->id);
 	}
-	WRITE_ONCE(peer->state, state);
+	/* the node table first: who sees the new state in sysfs finds it there */
 	err = rsm_node_set_state(&peer->ivs->ic, peer->id, state);
 	if (err)
 		pr_warn_ratelimited("node %u: not in the node table (%d)\n",
 				    peer->id, err);
+	WRITE_ONCE(peer->state, state);
 }
 
 /*
