@@ -919,11 +919,9 @@ static void rsm_ivs_deliver(struct rsm_ivs *ivs, struct rsm_ivs_peer *peer)
 			 le32_to_cpu(rec.state) == RSM_IVS_FREE) &&
 			le32_to_cpu(rec.node_id) == ivs->node_id &&
 			le64_to_cpu(rec.incarnation) == ivs->incarnation;
-		seg_id = le32_to_cpu(rec.seg_id);
+		seg_id = aimed ? le32_to_cpu(rec.seg_id) : 0;
 		gen = le64_to_cpu(rec.generation);
 		n = le64_to_cpu(rec.signals);
-		if (!aimed)
-			seg_id = 0;
 		if (peer->seen_seg[i] != seg_id || peer->seen_gen[i] != gen) {
 			/*
 			 * Another import in this record. The count runs on
@@ -1050,23 +1048,28 @@ static void rsm_ivs_release_quarantine(struct rsm_ivs *ivs)
 	mutex_unlock(&ivs->lock);
 }
 
+/* The tick's period: the heartbeat, or the poll without interrupts. */
+static unsigned int rsm_ivs_period_ms(struct rsm_ivs *ivs)
+{
+	return ivs->doorbell ? heartbeat_ms : poll_ms;
+}
+
 /*
  * How long this node was not looking: the time since the last scan beyond
  * two tick periods (the tick queues a scan every period) or a quarter of
  * down_ms, whichever is longer (so that jiffies rounding of a short poll
- * period never counts). Under software
- * emulation or a starved host the vCPU running us stops for a while, and
- * so, as a rule, does the one running a peer on the same host: counting
- * that time as the peer's silence would declare live peers down after
- * every stall. A peer that really stopped is still down within down_ms of
- * the time we watched it, plus the periods we were late (the module
- * parameters' description and Documentation/ivshmem.md say so).
+ * period never counts). Under software emulation or a starved host the
+ * vCPU running us stops for a while, and so, as a rule, does the one
+ * running a peer on the same host: counting that time as the peer's
+ * silence would declare live peers down after every stall. A peer that
+ * really stopped is still down within down_ms of the time we watched it,
+ * plus the periods we were late (Documentation/ivshmem.md says so).
  */
 static unsigned long rsm_ivs_blind_time(struct rsm_ivs *ivs)
 {
-	unsigned int period = ivs->doorbell ? heartbeat_ms : poll_ms;
 	unsigned long now = jiffies, gap = now - ivs->scanned;
-	unsigned long late = msecs_to_jiffies(max(2 * period, down_ms / 4));
+	unsigned long late = msecs_to_jiffies(max(2 * rsm_ivs_period_ms(ivs),
+						  down_ms / 4));
 
 	ivs->scanned = now;
 	return gap > late ? gap - late : 0;
@@ -1098,7 +1101,7 @@ static void rsm_ivs_tick_work(struct work_struct *work)
 {
 	struct rsm_ivs *ivs = container_of(to_delayed_work(work), struct rsm_ivs,
 					   tick);
-	unsigned int period = ivs->doorbell ? heartbeat_ms : poll_ms;
+	unsigned int period = rsm_ivs_period_ms(ivs);
 
 	wr64(ivs->self->heartbeat, ++ivs->heartbeat);
 	queue_work(system_highpri_wq, &ivs->scan);
@@ -1299,7 +1302,7 @@ static void rsm_ivs_join(struct rsm_ivs *ivs)
 	wr32(sh->magic, RSM_IVS_SLICE_MAGIC);
 	wr32(e->node_id, ivs->node_id);
 	wr32(e->flags, ivs->doorbell ? RSM_IVS_NODE_F_DOORBELL : 0);
-	wr32(e->heartbeat_ms, ivs->doorbell ? heartbeat_ms : poll_ms);
+	wr32(e->heartbeat_ms, rsm_ivs_period_ms(ivs));
 	wr64(e->heartbeat, 0);
 	wr64(e->incarnation, ivs->incarnation);
 	wr32(e->magic, RSM_IVS_NODE_MAGIC);
