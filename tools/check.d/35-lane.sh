@@ -12,7 +12,7 @@ logs=$RSM_CHECK_DIR/lane
 rm -rf "$logs"
 mkdir -p "$logs"
 
-# The debug kernel first: on a fresh machine this builds it (~11 min).
+# The debug kernel first: on a fresh machine this builds it (~14 min idle).
 if ! make -s debug-kernel > "$logs/debug-kernel.log" 2>&1; then
 	rsm_record FAIL "lane: the debug kernel builds"
 	tail -n 30 "$logs/debug-kernel.log"

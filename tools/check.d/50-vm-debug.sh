@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The in-VM suite (selftests/vm-suite) on the debug kernel: KASAN, lockdep,
 # kmemleak, UBSAN. Builds the kernel if this machine has not cached it yet
-# (about 11 minutes on 2 cores), then rsmdev.ko for it, then boots it once.
+# (about 14 minutes on 2 idle cores), then rsmdev.ko for it, then boots it once.
 # After the suite the guest unloads rsmdev and scans kmemleak twice; the run
 # fails on a leak blamed on rsmdev and on any kernel report in dmesg.
 set -uo pipefail
