@@ -339,7 +339,7 @@ TEST(DataPath, NoLostWakeUpInBlockingPingPong) {
     const uint64_t key = test::unique_key(), back = test::unique_key();
     auto a = shm::endpoint::create(key, host_endpoint({}, SHM_WAIT_BLOCK)).value();
     auto b = shm::endpoint::create(back, host_endpoint({}, SHM_WAIT_BLOCK)).value();
-    constexpr int rounds = 3000;
+    const int rounds = test::rounds(3000);
     std::thread peer([&] {
         auto to_a = shm::channel::connect(key, host_channel(SHM_WAIT_BLOCK)).value();
         std::array<std::byte, 64> buf;
@@ -706,7 +706,7 @@ TEST(DataPath, NoLostWakeUpWhenTheAdaptiveSpinRunsOut) {
     const uint64_t key = test::unique_key(), back = test::unique_key();
     auto a = shm::endpoint::create(key, host_endpoint()).value();
     auto b = shm::endpoint::create(back, host_endpoint()).value();
-    constexpr int rounds = 2000;
+    const int rounds = test::rounds(2000);
     auto pause_for = [](std::mt19937 &rng) {
         const auto d = std::chrono::microseconds(rng() % 400);
         if (d > 60us) {
