@@ -3,7 +3,8 @@
 # own tests are 55-pair-runner). Each guest's TAP lines become
 # one result each, named "[pair RUN vmN] test"; a skip is a failure, and
 # so is a guest whose run was not clean (dmesg, rmmod, time limit).
-# RSM_PAIR_ONLY=REGEX runs only the pair tests whose name matches.
+# RSM_PAIR_ONLY=REGEX runs only the pair tests whose name matches. The
+# last pair boots the debug kernel (see its comment below).
 . "$RSM_TOP/tools/testlib.sh"
 
 logs=$RSM_CHECK_DIR/two-vm
@@ -89,4 +90,29 @@ PAIR_RESPAWN1="$(tap "restarted node rejoins: 2000 messages each way, verified" 
 # guest 0's rows counted and well formed. Figures: tools/bench --two-vm.
 pair_tap bench-two-vm -s 64M -t 300 --module-params ivshmem_down_ms=2000 -- \
 	selftests/bench/two_vm_smoke.sh -- selftests/bench/two_vm_smoke.sh
+
+# The debug kernel (KASAN, lockdep, kmemleak, UBSAN; see 50-vm-debug) on
+# both nodes: the ivshmem transport's kernel code (doorbells, remote
+# imports and their revocation, a node leaving and coming back, and a
+# hostile peer's garbage in the shared region) runs only in these tests.
+# One boot of each guest runs remote_test and then the hostile pair, each
+# with a rendezvous directory of its own: a debug boot with its two
+# kmemleak scans costs about a minute of emulated CPU. Each guest's CPUs
+# take turns on one host thread (--tcg single), the two guests one core
+# each. The scans find less to walk in 512 MB.
+iv=build/selftests/ivshmem
+both_tests() { # HOSTILE-SIDE: remote_test, then the guest's side of the hostile pair
+	echo "r=0; mkdir -p \"\$RSM_PAIR_DIR/remote\" \"\$RSM_PAIR_DIR/hostile\";" \
+		"RSM_PAIR_DIR=\$RSM_PAIR_DIR/remote $iv/remote_test || r=1;" \
+		"RSM_PAIR_DIR=\$RSM_PAIR_DIR/hostile $iv/$1 || r=1; [ \$r = 0 ]"
+}
+# 50-vm-debug built the kernel and the module; run alone, this step builds
+# what is missing or older than kmod/.
+debug_ko=build/kmod-debug/kmod/rsmdev.ko
+if [ ! -f "$debug_ko" ] || [ -n "$(find kmod -name '*.[ch]' -newer "$debug_ko" | head -n 1)" ]; then
+	{ make -s debug-kernel && tools/vm/build-kmod debug; } > "$logs/build-debug.log" 2>&1 ||
+		rsm_record FAIL "[pair debug-remote-hostile] rsmdev.ko builds for the debug kernel"
+fi
+pair_tap debug-remote-hostile -k debug --tcg single -m 512 -t 1500 -- \
+	"$(both_tests hostile_test)" -- "$(both_tests fake_peer_test)"
 exit 0
