@@ -58,18 +58,18 @@ expect() {
 		rsm_record PASS "lane: $name"
 	else
 		rsm_record FAIL "lane: $name (exit $rc${want:+, want $want}${missing:+;$missing})"
-		tail -n 25 "$logs/$id.out"
+		tail -n 25 "$logs/$id.out" 2>/dev/null
 	fi
 }
 
-# lane KIND ID COMMAND...: boot, unless the modules could not be built
-lane() {
+# run_lane KIND ID COMMAND...: boot, unless the modules could not be built
+run_lane() {
 	local kind=$1
 	shift
 	if [[ " ${built[*]} " == *" $kind "* ]]; then
 		boot "$1" "$kind" "${@:2}"
 	else
-		rc="test modules not built for $kind"
+		rc="none (test modules not built for $kind)"
 	fi
 }
 
@@ -87,7 +87,7 @@ lane=build/lane
 # stale copy of its pointer (kmemleak scans kernel stacks whole, and a
 # freed stack is cached for the next task). With the use-after-free's load in between, as in the
 # lane's first, two-boot version, it has been reported in every run.
-lane debug debug sh -c "insmod $lane/debug/rsm_lane_leak.ko at=unload && rmmod rsm_lane_leak &&
+run_lane debug debug sh -c "insmod $lane/debug/rsm_lane_leak.ko at=unload && rmmod rsm_lane_leak &&
 	insmod $lane/debug/rsm_lane_uaf.ko && insmod $lane/debug/rsm_lane_leak.ko"
 expect debug "debug kernel: a use-after-free fails the run on KASAN's report" 3 \
 	'dmesg.log:BUG: KASAN: [a-z-]*use-after-free in rsm_lane_uaf_read\+0x[0-9a-f]+/0x[0-9a-f]+ \[rsm_lane_uaf\]' \
@@ -97,10 +97,10 @@ expect debug "debug kernel: a leaked kmalloc fails the run on kmemleak's report,
 	'kmemleak-blame.log:rsm-lane@load' 'kmemleak-blame.log:rsm_lane_leak_alloc\+0x[0-9a-f]+ \[rsm_lane_leak, unloaded\]'
 expect debug "debug kernel: a leak on the exit path of a module the test unloaded itself is blamed as freed module code" "" \
 	'kmemleak-blame.log:rsm-lane@unload' 'kmemleak-blame.log:0xffffffff[0-9a-f]+ +<= freed module code'
-lane debian debian-uaf insmod $lane/debian/rsm_lane_uaf.ko
+run_lane debian debian-uaf insmod $lane/debian/rsm_lane_uaf.ko
 expect debian-uaf "debian kernel: the same use-after-free passes unnoticed" 0 \
 	'dmesg.log:rsm_lane_uaf: read 0x[0-9a-f]+ from freed memory'
-lane debian debian-leak insmod $lane/debian/rsm_lane_leak.ko
+run_lane debian debian-leak insmod $lane/debian/rsm_lane_leak.ko
 expect debian-leak "debian kernel: the same leak passes unnoticed" 0 \
 	'dmesg.log:rsm_lane_leak: leaked 64 bytes on load'
 exit 0
