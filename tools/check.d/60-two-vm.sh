@@ -3,8 +3,8 @@
 # own tests are 55-pair-runner). Each guest's TAP lines become
 # one result each, named "[pair RUN vmN] test"; a skip is a failure, and
 # so is a guest whose run was not clean (dmesg, rmmod, time limit).
-# RSM_PAIR_ONLY=REGEX runs only the pair tests whose name matches. The
-# last pair boots the debug kernel (see its comment below).
+# RSM_PAIR_ONLY=REGEX runs only the pair tests whose name matches.
+# RSM_PAIR_DEBUG=1 adds a pair on the debug kernel (see its comment below).
 . "$RSM_TOP/tools/testlib.sh"
 
 logs=$RSM_CHECK_DIR/two-vm
@@ -99,15 +99,20 @@ pair_tap bench-two-vm -s 64M -t 300 --module-params ivshmem_down_ms=2000 -- \
 # with a rendezvous directory of its own: a debug boot with its two
 # kmemleak scans costs about a minute of emulated CPU. Each guest's CPUs
 # take turns on one host thread (--tcg single), the two guests one core
-# each. The scans find less to walk in 512 MB.
+# each; 512 MB is plenty for these tests. It passed in every run tried
+# (3 clean-clone make checks, 2 by hand), 124-158 s on 2 idle cores, but
+# make check has no room for it within 20 minutes yet: opt-in for now.
 iv=build/selftests/ivshmem
-both_tests() { # HOSTILE-SIDE: remote_test, then the guest's side of the hostile pair
+# both_tests PROGRAM: the command for one guest: remote_test, then PROGRAM
+# (this guest's side of the hostile pair); fails when either failed
+both_tests() {
 	echo "r=0; mkdir -p \"\$RSM_PAIR_DIR/remote\" \"\$RSM_PAIR_DIR/hostile\";" \
 		"RSM_PAIR_DIR=\$RSM_PAIR_DIR/remote $iv/remote_test || r=1;" \
 		"RSM_PAIR_DIR=\$RSM_PAIR_DIR/hostile $iv/$1 || r=1; [ \$r = 0 ]"
 }
 # 50-vm-debug built the kernel and the module; run alone, this step builds
 # what is missing or older than kmod/.
+[ "${RSM_PAIR_DEBUG:-0}" = 1 ] || exit 0
 debug_ko=build/kmod-debug/kmod/rsmdev.ko
 if [ ! -f "$debug_ko" ] || [ -n "$(find kmod -name '*.[ch]' -newer "$debug_ko" | head -n 1)" ]; then
 	{ make -s debug-kernel && tools/vm/build-kmod debug; } > "$logs/build-debug.log" 2>&1 ||
