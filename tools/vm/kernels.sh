@@ -53,7 +53,21 @@ rsm_resolve_kernel() {
 		# interrupt in the moment identify_cpu() has cleared the CPU's
 		# feature bits makes KASAN misjudge direct-map addresses and report
 		# "wild-memory-access" in a loop; seen on a busy host.
-		KERNEL_APPEND="kasan_multi_shot no5lvl"
+		# preempt=none: 6.1's RCU-tasks self-test (PROVE_RCU) deadlocks
+		# the boot now and then. kernel_init finds the RCU-tasks kthread
+		# not started yet, so it runs the grace period itself; when the
+		# might_sleep() in its mutex_lock() yields to the kthread just
+		# woken, the kthread takes tasks_gp_mutex and sleeps holding it
+		# until a callback comes, which none does (kernel/rcu/tasks.h,
+		# rcu_tasks_one_gp(); later kernels drop the mutex while waiting).
+		# The guest then idles forever after "Running RCU-tasks wait API
+		# self tests": 2 of 21 boots here with three guests on 2 cores.
+		# With preempt=none, might_sleep() is no preemption point, and
+		# nothing else schedules in that window. The debug guest runs
+		# with one host thread for its CPUs (rsm-vm --tcg single): it is
+		# there for the detectors, not for preemption timing, which the
+		# Debian kernel's guests (voluntary, --tcg multi) exercise.
+		KERNEL_APPEND="kasan_multi_shot no5lvl preempt=none"
 		RSM_KMOD_DIR=$rsm_project/build/kmod-debug/kmod
 		;;
 	*)
