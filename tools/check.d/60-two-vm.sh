@@ -100,8 +100,9 @@ pair_tap bench-two-vm -s 64M -t 300 --module-params ivshmem_down_ms=2000 -- \
 # kmemleak scans costs about a minute of emulated CPU. Each guest's CPUs
 # take turns on one host thread (--tcg single), the two guests one core
 # each; 512 MB is plenty for these tests. It passed in every run tried
-# (4 clean-clone make checks, 2 by hand), 124-158 s on 2 idle cores, but
-# make check has no room for it within 20 minutes yet: opt-in for now.
+# (4 clean-clone make checks, 3 by hand), 124-158 s on 2 idle cores (108 s
+# with preempt=none), but make check has no room for it within 20 minutes
+# yet (Documentation/testing.md): opt-in for now.
 [ "${RSM_PAIR_DEBUG:-0}" = 1 ] || exit 0
 iv=build/selftests/ivshmem
 # both_tests PROGRAM: the command for one guest: remote_test, then PROGRAM
