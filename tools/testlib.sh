@@ -25,12 +25,22 @@ rsm_merge() {
 
 # rsm_tap_parse FILE: one line per TAP result of FILE (kselftest_harness.h,
 # bats --tap): "PASS desc", "SKIP desc" or "FAIL desc (why)", where why is
-# the test's own first diagnostic (file:line and message): kselftest prints
-# it before "not ok", bats after. A CI log that shows only the summary then
-# still says what failed.
+# the test's own diagnostic (file:line and message): kselftest prints it
+# before "not ok", bats after. A CI log that shows only the summary then
+# still says what failed. Of kselftest's lines, a failed expectation
+# ("Expected ...") or the harness's "Test terminated by ..." (a timeout, a
+# signal) is preferred to an earlier log line of the same test (TH_LOG,
+# which looks alike); a "not ok" with nothing before it takes the first
+# diagnostic after it (bats), unless the next kselftest case starts first.
 rsm_tap_parse() {
 	awk '
 	function fail(d, w) { print "FAIL " d (w != "" ? " (" w ")" : "") }
+	function clean(l) {
+		sub(/^[[:space:]]*#[[:space:]]*/, "", l)
+		if (l ~ /^\(.*\)$/)
+			l = substr(l, 2, length(l) - 2)
+		return substr(l, 1, 240)
+	}
 	/^[[:space:]]*(not )?ok [0-9]+ / {
 		if (pend != "")
 			fail(pend, "")
@@ -38,7 +48,9 @@ rsm_tap_parse() {
 		desc = $0
 		sub(/^[[:space:]]*(not )?ok [0-9]+ (- )?/, "", desc)
 		if ($0 ~ /^[[:space:]]*not ok/) {
-			if (why != "")
+			if (strong != "")
+				fail(desc, strong)
+			else if (why != "")
 				fail(desc, why)
 			else
 				pend = desc
@@ -47,20 +59,25 @@ rsm_tap_parse() {
 		} else {
 			print "PASS " desc
 		}
-		why = ""
+		why = strong = ""
 		next
 	}
-	why == "" && /^[[:space:]]*#/ && (/[A-Za-z0-9_]+\.(c|cc|cpp|h):[0-9]+:/ || /in test file/) {
-		why = $0
-		sub(/^[[:space:]]*#[[:space:]]*/, "", why)
-		if (why ~ /^\(.*\)$/)
-			why = substr(why, 2, length(why) - 2)
-		why = substr(why, 1, 240)
+	/^[[:space:]]*#  RUN / {
+		if (pend != "")
+			fail(pend, "")
+		pend = why = strong = ""
+		next
+	}
+	/^[[:space:]]*#/ && (/[A-Za-z0-9_]+\.(c|cc|cpp|h):[0-9]+:/ || /in test file/ || /: Test terminated /) {
 		if (pend != "") {
-			fail(pend, why)
+			fail(pend, clean($0))
 			pend = ""
-			why = ""
+			next
 		}
+		if (why == "")
+			why = clean($0)
+		if (strong == "" && (/\.(c|cc|cpp|h):[0-9]+:[^:]*:Expected / || /: Test terminated /))
+			strong = clean($0)
 	}
 	END { if (pend != "") fail(pend, "") }
 	' "$1"
