@@ -3,6 +3,8 @@
 #
 #   make            build rsmdev.ko, libshm and the tools
 #   make check      install what is missing, build, run every test
+#   make check-full make check, and the rsmctl Bats files and two-node tests
+#                   on the debug kernel too (about 42 minutes on 2 cores)
 #   make demo       install what is missing, build, run the two-VM demo
 #   make bench      run the host benchmark suite (BENCH_ARGS: tools/bench --help)
 #   make install    install the module, library, headers, tools, man pages,
@@ -48,6 +50,10 @@ userspace: $(BUILD)/CMakeCache.txt
 check: deps
 	$(MAKE) all
 	tools/check
+
+check-full: deps
+	$(MAKE) all
+	RSM_CHECK_FULL=1 tools/check
 
 demo: deps
 	$(MAKE) all
@@ -137,5 +143,5 @@ clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all deps kmod kmod-debug debug-kernel userspace check demo bench install clean \
+.PHONY: all deps kmod kmod-debug debug-kernel userspace check check-full demo bench install clean \
 	install-kmod install-userspace install-headers install-data install-dkms install-post deb

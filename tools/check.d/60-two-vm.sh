@@ -4,7 +4,8 @@
 # one result each, named "[pair RUN vmN] test"; a skip is a failure, and
 # so is a guest whose run was not clean (dmesg, rmmod, time limit).
 # RSM_PAIR_ONLY=REGEX runs only the pair tests whose name matches.
-# RSM_PAIR_DEBUG=1 adds a pair on the debug kernel (see its comment below).
+# RSM_PAIR_DEBUG=1 adds a pair on the debug kernel (see its comment below);
+# make check-full (RSM_CHECK_FULL=1) does too.
 . "$RSM_TOP/tools/testlib.sh"
 
 logs=$RSM_CHECK_DIR/two-vm
@@ -102,8 +103,8 @@ pair_tap bench-two-vm -s 64M -t 300 --module-params ivshmem_down_ms=2000 -- \
 # each; 512 MB is plenty for these tests. It passed in every run tried
 # (4 clean-clone make checks, 3 by hand), 124-158 s on 2 idle cores (108 s
 # with preempt=none), but make check has no room for it within 20 minutes
-# yet (Documentation/testing.md): opt-in for now.
-[ "${RSM_PAIR_DEBUG:-0}" = 1 ] || exit 0
+# yet (Documentation/testing.md): make check-full runs it.
+[ "${RSM_PAIR_DEBUG:-${RSM_CHECK_FULL:-0}}" = 1 ] || exit 0
 iv=build/selftests/ivshmem
 # both_tests PROGRAM: the command for one guest: remote_test, then PROGRAM
 # (this guest's side of the hostile pair); fails when either failed
