@@ -83,13 +83,30 @@ else
 	rsm_record FAIL "bench smoke: the CSV folds into benchmarks.md with every section filled"
 	tail -5 "$dir/report.log"
 fi
-if command -v gnuplot > /dev/null; then
-	svgs=$(find "$dir/report" -name '*.svg' | wc -l)
-	bad=$(for f in "$dir"/report/*.svg; do head -c 400 "$f" | grep -q '<svg' || echo "$f"; done)
-	if [ "$svgs" -ge 4 ] && [ -z "$bad" ]; then
-		rsm_record PASS "bench smoke: gnuplot drew $svgs SVG plots"
-	else
-		rsm_record FAIL "bench smoke: gnuplot drew the SVG plots ($svgs, bad: ${bad:-none})"
-	fi
+# gnuplot is installed by tools/deps core: a missing one is a failure here
+svgs=$(find "$dir/report" -name '*.svg' | wc -l)
+bad=$(for f in "$dir"/report/*.svg; do [ -e "$f" ] || continue; head -c 400 "$f" | grep -q '<svg' || echo "$f"; done)
+if [ "$svgs" -ge 4 ] && [ -z "$bad" ]; then
+	rsm_record PASS "bench smoke: gnuplot drew $svgs SVG plots"
+else
+	rsm_record FAIL "bench smoke: gnuplot drew the SVG plots ($svgs, bad: ${bad:-none})"
+fi
+# Without gnuplot on PATH the report says so in one line and fails;
+# --no-plots writes it without plots.
+nogp=$dir/no-gnuplot
+out=$(PATH=/nonexistent "$bench" report --out "$nogp" --plot-url report --template "$RSM_TOP/tools/rsm-bench/benchmarks.md.in" \
+	--markdown "$nogp.md" "$csv" 2>&1)
+rc=$?
+if [ $rc != 0 ] && [ "$out" = "rsm-bench: gnuplot is not installed (Debian: gnuplot-nox); --no-plots writes the report without plots" ]; then
+	rsm_record PASS "bench smoke: report without gnuplot: one line naming the package, failure"
+else
+	rsm_record FAIL "bench smoke: report without gnuplot: one line naming the package, failure (exit $rc: $out)"
+fi
+if PATH=/nonexistent "$bench" report --no-plots --out "$nogp" --plot-url report --template "$RSM_TOP/tools/rsm-bench/benchmarks.md.in" \
+	--markdown "$nogp.md" "$csv" > "$nogp.log" 2>&1 && grep -q '^| 4 KiB |' "$nogp.md"; then
+	rsm_record PASS "bench smoke: report --no-plots works without gnuplot"
+else
+	rsm_record FAIL "bench smoke: report --no-plots works without gnuplot"
+	tail -5 "$nogp.log"
 fi
 exit 0

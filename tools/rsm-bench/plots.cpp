@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sys/wait.h>
 
 namespace rsm::bench {
 
@@ -105,8 +106,16 @@ result<std::vector<std::string>> write_plots(const results &res,
         std::ofstream(fs::path(dir) / (p.name + ".gp")) << script;
         if (!run_gnuplot)
             continue;
-        std::string cmd = "cd '" + dir + "' && gnuplot '" + p.name + ".gp'";
-        if (std::system(cmd.c_str()) != 0)
+        // looked up first: a missing gnuplot gets our line, not sh's
+        std::string cmd = "cd '" + dir +
+                          "' && { command -v gnuplot >/dev/null || exit 127; } && "
+                          "gnuplot '" +
+                          p.name + ".gp'";
+        const int rc = std::system(cmd.c_str());
+        if (rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 127)
+            return fail("gnuplot is not installed (Debian: gnuplot-nox); --no-plots writes "
+                        "the report without plots");
+        if (rc != 0)
             return fail("gnuplot failed on " + dir + "/" + p.name + ".gp");
         made.push_back(p.name + ".svg");
     }
