@@ -49,6 +49,27 @@ load test_helper
 	[ "$(stat -c %s "$T/out")" -eq 262144 ] || fail "got $(stat -c %s "$T/out") bytes"
 }
 
+@test "recv: a sender that connects and closes at once, sending nothing: one line, exit 1" {
+	key=$(rsm_key 7)
+	recv_start "$key"
+	# a directory as standard input: send connects, its first read fails
+	# (EISDIR) and it closes its channel without the end of the stream,
+	# milliseconds later: between two of recv's looks at the channel table
+	run --separate-stderr "$RSMCTL" send "$key" < /
+	[ "$status" -eq 1 ] || fail "send status $status: $stderr"
+	# bounded: a receiver that missed the sender would wait for ever
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$RECV_PID" 2>/dev/null || break
+		snooze 0.05
+	done
+	kill -0 "$RECV_PID" 2>/dev/null && fail "recv still waits 10 s after its sender closed"
+	recv_wait
+	[ "$recv_status" -eq 1 ] || fail "recv status $recv_status"
+	[ "$(cat "$T/recv.err")" = "rsmctl: recv $key: the sender went away before the end of the data" ] ||
+		fail "stderr: $(cat "$T/recv.err")"
+	[ ! -s "$T/out" ] || fail "recv wrote $(stat -c %s "$T/out") bytes"
+}
+
 @test "recv: interrupted before any sender: one line, exit 1, the key is free again" {
 	key=$(rsm_key 5)
 	recv_start "$key"

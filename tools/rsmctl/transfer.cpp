@@ -190,8 +190,12 @@ Result<void> run_recv(const Command &cmd, int stop_fd) {
         if (n.error() != shm::errc::would_block) {
             return std::unexpected(shm_error(n.error(), "no such key"));
         }
-        if (gone) {
-            // it left and everything it published was read: no end came
+        // A sender that closed its channel is reclaimed by the endpoint once
+        // everything it published was read (libshm's stats count it): no end
+        // came. That sees even a sender that connected and left between two
+        // looks at the channel table below, which only catch one that died
+        // without closing (its channel leaves the kernel's table).
+        if (gone || ep->stats().reclaimed != 0) {
             return fail(Errc::system, "the sender went away before the end of the data");
         }
         auto ready = ep->arm();
