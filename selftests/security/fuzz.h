@@ -74,6 +74,7 @@ struct fz_shared {
 	_Atomic uint64_t map_ops;	/* munmap, mremap, mprotect, madvise... */
 	_Atomic uint64_t forks;
 	_Atomic uint64_t fd_churn;
+	_Atomic uint64_t unfiled;	/* made while their slot was churned */
 	_Atomic uint64_t sysfs_reads;
 	_Atomic uint64_t interrupts;
 	/* [row][0]: successes; [row][e]: failures with errno e */

@@ -635,11 +635,12 @@ TEST_F_TIMEOUT(fuzz, ioctl_and_mmap, 1 /* set in main() */)
 		       (unsigned long long)fz_opts.seed,
 		       (unsigned long long)calls, secs, calls / secs,
 		       fz_opts.procs, fz_opts.threads);
-	ksft_print_msg("fuzz: %llu pages touched, %llu mapping ops, %llu forks, %llu descriptors churned, %llu sysfs reads, %llu interrupts; %u workers killed, %u restarted\n",
+	ksft_print_msg("fuzz: %llu pages touched, %llu mapping ops, %llu forks, %llu descriptors churned (%llu successful calls raced a churn of their slot), %llu sysfs reads, %llu interrupts; %u workers killed, %u restarted\n",
 		       (unsigned long long)atomic_load(&sh->pages_touched),
 		       (unsigned long long)atomic_load(&sh->map_ops),
 		       (unsigned long long)atomic_load(&sh->forks),
 		       (unsigned long long)atomic_load(&sh->fd_churn),
+		       (unsigned long long)atomic_load(&sh->unfiled),
 		       (unsigned long long)atomic_load(&sh->sysfs_reads),
 		       (unsigned long long)atomic_load(&sh->interrupts),
 		       run.kills, run.respawns);
