@@ -124,6 +124,10 @@ $output"
 fixture_start() {
 	local name=$1 i
 	shift
+	# made here, not only by the background job's redirection: the loop
+	# below may read before the job ran it ("a.out: No such file", seen)
+	: > "$T/$name.out"
+	: > "$T/$name.err"
 	"$FIXTURE" "$@" hold > "$T/$name.out" 2> "$T/$name.err" 3>&- &
 	FIXTURE_PIDS+=($!)
 	eval "FIXTURE_PID_$name=$!"
