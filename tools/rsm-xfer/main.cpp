@@ -79,14 +79,35 @@ send_options send_opts(const options &o) {
     return so;
 }
 
-// Asks the runner to kill the peer (tools/vm/rsm-vm2 --kill).
+// Asks the runner to kill the peer (tools/vm/rsm-vm2 --kill), once both
+// the peer's messages counted (the receiver thread) and our own channel to
+// the peer is up (this thread): the peer's death must end a channel of
+// ours. Asking on the count alone let a fast peer be killed before our
+// connect had found its endpoint, and the connect then waited for ever.
 struct kill_request {
     std::string path;
-    std::int64_t at = 0;
-    static void fire(void *arg) {
+    std::atomic<std::int64_t> at{0};
+    // seq_cst: each side stores its flag, then loads the other's; at least
+    // one of them sees both set (no store-load reordering), and fired
+    // makes sure only one asks.
+    std::atomic<bool> counted{false};
+    std::atomic<bool> connected{false};
+    std::atomic<bool> fired{false};
+    void fire_if_both() {
+        if (counted.load() && connected.load() && !fired.exchange(true)) {
+            at.store(now_ns());
+            std::ofstream(path) << "kill\n";
+        }
+    }
+    static void on_count(void *arg) {
         auto *k = static_cast<kill_request *>(arg);
-        k->at = now_ns();
-        std::ofstream(k->path) << "kill\n";
+        k->counted.store(true);
+        k->fire_if_both();
+    }
+    static void on_connected(void *arg) {
+        auto *k = static_cast<kill_request *>(arg);
+        k->connected.store(true);
+        k->fire_if_both();
     }
 };
 
@@ -107,7 +128,7 @@ int run_both(const options &o) {
         }
         kill.path = std::string(dir) + "/" + o.kill_file;
         ro.notify_after = o.kill_after;
-        ro.on_count = &kill_request::fire;
+        ro.on_count = &kill_request::on_count;
         ro.on_count_arg = &kill;
         ro.count = UINT64_MAX; // until the peer is gone
     }
@@ -125,6 +146,10 @@ int run_both(const options &o) {
     if (o.expect_peer_death) {
         so.count = UINT64_MAX;
     }
+    if (o.kill_after != 0) {
+        so.on_connected = &kill_request::on_connected;
+        so.on_connected_arg = &kill;
+    }
     auto sr = send(so);
     if (o.expect_peer_death || (sr && sr->failed)) {
         stop = true; // nothing more will come; otherwise receive them all
@@ -138,12 +163,13 @@ int run_both(const options &o) {
         if (!sr->failed) {
             return fail("the peer never went away: sending did not fail");
         }
-        if (kill.at == 0 || sr->failed_ns < kill.at) {
+        if (kill.at.load() == 0 || sr->failed_ns < kill.at.load()) {
             return fail("sending failed (" + shm::message(*sr->failed) +
                         ") before the peer's death was asked for");
         }
         const double after_beat = double(sr->failed_ns - watch->last_beat_ns()) * 1e-6;
-        const double after_kill = kill.at ? double(sr->failed_ns - kill.at) * 1e-6 : -1;
+        const double after_kill =
+            kill.at.load() ? double(sr->failed_ns - kill.at.load()) * 1e-6 : -1;
         const double down =
             watch->down_ns() ? double(watch->down_ns() - watch->last_beat_ns()) * 1e-6 : -1;
         std::printf("%s: peer node %u: last heartbeat seen, then declared down after %.0f ms "

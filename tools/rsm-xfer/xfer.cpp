@@ -123,6 +123,9 @@ xfer_result<send_report> send(const send_options &o) {
         std::fprintf(stderr, "rsm-xfer: connected to key %#llx on node %u\n",
                      (unsigned long long)o.key, o.node);
     }
+    if (o.on_connected != nullptr) {
+        o.on_connected(o.on_connected_arg);
+    }
     send_report r;
     const std::int64_t t0 = now_ns();
     for (std::uint64_t seq = 1; seq <= o.count; ++seq) {

@@ -75,6 +75,9 @@ struct send_options {
     std::chrono::seconds room_timeout{60};     // a send that finds no room
     const std::atomic<bool> *stop = nullptr;
     bool announce = false; // say on stderr when connected
+    // Called once connected, before the first send.
+    void (*on_connected)(void *) = nullptr;
+    void *on_connected_arg = nullptr;
 };
 
 struct send_report {
