@@ -139,10 +139,11 @@ std::string usage() {
            "both does both at once with a peer running both. Message contents follow\n"
            "from the seed: give the receiver the sender's seed.\n"
            "\n"
-           "--kill-after M --kill-file NAME: after M messages received, create NAME in\n"
-           "$RSM_PAIR_DIR (tools/vm/rsm-vm2 --kill then kills the peer's VM) and keep\n"
-           "going; with --expect-peer-death the run succeeds only if sending then fails\n"
-           "within 1 s of the peer's last heartbeat and the peer is reported down.\n"
+           "--kill-after M --kill-file NAME: after M messages received and once connected,\n"
+           "create NAME in $RSM_PAIR_DIR (tools/vm/rsm-vm2 --kill then kills the peer's\n"
+           "VM) and keep going; with --expect-peer-death the run succeeds only if\n"
+           "sending then fails within 1 s of the peer's last heartbeat and the peer is\n"
+           "reported down.\n"
            "Exit status: 0 all verified, 1 a failure (one line says which), 2 usage.\n";
 }
 
