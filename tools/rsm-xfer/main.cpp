@@ -163,13 +163,13 @@ int run_both(const options &o) {
         if (!sr->failed) {
             return fail("the peer never went away: sending did not fail");
         }
-        if (kill.at.load() == 0 || sr->failed_ns < kill.at.load()) {
+        const std::int64_t killed_at = kill.at.load();
+        if (killed_at == 0 || sr->failed_ns < killed_at) {
             return fail("sending failed (" + shm::message(*sr->failed) +
                         ") before the peer's death was asked for");
         }
         const double after_beat = double(sr->failed_ns - watch->last_beat_ns()) * 1e-6;
-        const double after_kill =
-            kill.at.load() ? double(sr->failed_ns - kill.at.load()) * 1e-6 : -1;
+        const double after_kill = double(sr->failed_ns - killed_at) * 1e-6;
         const double down =
             watch->down_ns() ? double(watch->down_ns() - watch->last_beat_ns()) * 1e-6 : -1;
         std::printf("%s: peer node %u: last heartbeat seen, then declared down after %.0f ms "
