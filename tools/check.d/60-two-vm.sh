@@ -4,8 +4,8 @@
 # one result each, named "[pair RUN vmN] test"; a skip is a failure, and
 # so is a guest whose run was not clean (dmesg, rmmod, time limit).
 # RSM_PAIR_ONLY=REGEX runs only the pair tests whose name matches.
-# RSM_PAIR_DEBUG=1 adds a pair on the debug kernel (see its comment below);
-# make check-full (RSM_CHECK_FULL=1) does too.
+# Then the same tests run on the debug kernel (see the comment below);
+# RSM_CHECK_FULL=0 or RSM_PAIR_DEBUG=0 leaves them out.
 . "$RSM_TOP/tools/testlib.sh"
 
 logs=$RSM_CHECK_DIR/two-vm
@@ -92,34 +92,51 @@ PAIR_RESPAWN1="$(tap "restarted node rejoins: 2000 messages each way, verified" 
 pair_tap bench-two-vm -s 64M -t 300 --module-params ivshmem_down_ms=2000 -- \
 	selftests/bench/two_vm_smoke.sh -- selftests/bench/two_vm_smoke.sh
 
-# The debug kernel (KASAN, lockdep, kmemleak, UBSAN; see 50-vm-debug) on
-# both nodes: the ivshmem transport's kernel code (doorbells, remote
-# imports and their revocation, a node leaving and coming back, and a
-# hostile peer's garbage in the shared region) runs only in these tests.
-# One boot of each guest runs remote_test and then the hostile pair, each
-# with a rendezvous directory of its own: a debug boot with its two
-# kmemleak scans costs about a minute of emulated CPU. Each guest's CPUs
-# take turns on one host thread (--tcg single), the two guests one core
-# each; 512 MB is plenty for these tests. It passed in every run tried
-# (4 clean-clone make checks, 3 by hand), 124-158 s on 2 idle cores (108 s
-# with preempt=none), but make check has no room for it within 20 minutes
-# yet (Documentation/testing.md): make check-full runs it.
-[ "${RSM_PAIR_DEBUG:-${RSM_CHECK_FULL:-0}}" = 1 ] || exit 0
-iv=build/selftests/ivshmem
-# both_tests PROGRAM: the command for one guest: remote_test, then PROGRAM
-# (this guest's side of the hostile pair); fails when either failed
-both_tests() {
-	echo "r=0; mkdir -p \"\$RSM_PAIR_DIR/remote\" \"\$RSM_PAIR_DIR/hostile\";" \
-		"RSM_PAIR_DIR=\$RSM_PAIR_DIR/remote $iv/remote_test || r=1;" \
-		"RSM_PAIR_DIR=\$RSM_PAIR_DIR/hostile $iv/$1 || r=1; [ \$r = 0 ]"
-}
+# The same tests on the debug kernel (KASAN, lockdep, kmemleak, UBSAN; see
+# 50-vm-debug) on both nodes: the ivshmem transport's kernel code
+# (doorbells, remote imports and their revocation, a node leaving and
+# coming back, a node killed, a hostile peer's garbage in the shared
+# region) runs only in two-node tests. A debug boot with its two kmemleak
+# scans costs about half a minute of emulated CPU, so the doorbell tests
+# share one boot of each guest, one after another, each with a rendezvous
+# directory of its own: remote_test, libshm both ways, the bench smoke, and
+# last the hostile pair (fake_peer_test unloads rsmdev). They run with the
+# default ivshmem_down_ms (500; the hostile pair times it): each guest's
+# CPUs take turns on one host thread (--tcg single), the two guests one
+# core each, and nothing else runs in this phase. 512 MB is plenty.
+# Measured on 2 idle cores: 58-68 s for that pair (the debug pair of
+# remote_test and the hostile pair alone took 124-158 s on the slower
+# host). RSM_CHECK_FULL=0 (make check-quick) leaves the debug pairs out.
+[ "${RSM_PAIR_DEBUG:-${RSM_CHECK_FULL:-1}}" = 1 ] || exit 0
 # 50-vm-debug built the kernel and the module; run alone, this step builds
 # what is missing or older than kmod/.
 debug_ko=build/kmod-debug/kmod/rsmdev.ko
 if [ ! -f "$debug_ko" ] || [ -n "$(find kmod -name '*.[ch]' -newer "$debug_ko" | head -n 1)" ]; then
 	{ make -s debug-kernel && tools/vm/build-kmod debug; } > "$logs/build-debug.log" 2>&1 ||
-		rsm_record FAIL "[pair debug-remote-hostile] rsmdev.ko builds for the debug kernel"
+		rsm_record FAIL "[pair debug] rsmdev.ko builds for the debug kernel"
 fi
-pair_tap debug-remote-hostile -k debug --tcg single -m 512 -t 1500 -- \
-	"$(both_tests hostile_test)" -- "$(both_tests fake_peer_test)"
+debug=(-k debug --tcg single -m 512)
+# in_dir DIR COMMAND: COMMAND with a rendezvous directory of its own
+in_dir() {
+	echo "mkdir -p \"\$RSM_PAIR_DIR/$1\" && RSM_PAIR_DIR=\$RSM_PAIR_DIR/$1 $2"
+}
+# chain COMMAND...: each command in turn, all of them whatever one did;
+# fails when any failed
+chain() {
+	local c out="r=0;"
+	for c in "$@"; do out+=" { $c; } || r=1;"; done
+	echo "$out [ \$r = 0 ]"
+}
+pair_tap debug-doorbell "${debug[@]}" -s 64M -t 1500 -- \
+	"$(chain "$(in_dir remote "$remote")" "$(tap "10000 messages each way, verified" "$both")" \
+		"$(in_dir bench selftests/bench/two_vm_smoke.sh)" \
+		"$(in_dir hostile build/selftests/ivshmem/hostile_test)")" -- \
+	"$(chain "$(in_dir remote "$remote")" "$(tap "10000 messages each way, verified" "$both")" \
+		"$(in_dir bench selftests/bench/two_vm_smoke.sh)" \
+		"$(in_dir hostile build/selftests/ivshmem/fake_peer_test)")"
+pair_tap debug-remote-plain "${debug[@]}" --plain --module-params "node_id=%i" -t 1200 -- \
+	"$remote" -- "$remote"
+PAIR_RESPAWN1="$(tap "restarted node rejoins: 2000 messages each way, verified" "$rejoin")" \
+	pair_tap debug-libshm-peer-death "${debug[@]}" -s 64M -t 1500 --kill 1:kill-vm1 -- \
+	"$(tap 1 "peer death reported within 1 s, channel fails" "$survivor"); $(tap 2 "restarted node rejoins: 2000 messages each way, verified" "$rejoin")" -- "$victim"
 exit 0
