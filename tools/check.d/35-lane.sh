@@ -79,6 +79,6 @@ case_ debug-leak "debug kernel: a leaked kmalloc fails the run on kmemleak's rep
 	'kmemleak-blame.log:rsm-lane@load' 'kmemleak-blame.log:rsm_lane_leak_alloc\+0x[0-9a-f]+ \[rsm_lane_leak, unloaded\]' \
 	-- insmod $lane/debug/rsm_lane_leak.ko
 case_ debian-leak "debian kernel: the same leak passes unnoticed" debian 0 \
-	'dmesg.log:rsm_lane_leak: leaked 64 bytes on load' \
+	'dmesg.log:rsm_lane_leak: leaked 16 buffers of 64 bytes on load' \
 	-- insmod $lane/debian/rsm_lane_leak.ko
 exit 0
