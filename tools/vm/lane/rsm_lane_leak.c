@@ -20,10 +20,11 @@
  * "referenced". A single buffer leaked on load went unreported twice in
  * make check on a fast host (kmemleak.log empty; a clean clone on
  * 2026-11-27 and a run the day before), and one kept for unload in 3 runs
- * of 3 while module_exit loaded the pointer before a printk. With 16, 3
- * runs of the lane reported 16, 14 and 16 of those leaked on load and 8,
- * 16 and 8 of those kept for unload: stale copies hide some, not all. (A
- * real single leak can hide the same way: see Documentation/testing.md.)
+ * of 3 while module_exit loaded the pointer before a printk. With 16, 5
+ * runs of the lane reported 16, 14, 16, 7 and 16 of those leaked on load
+ * and 8, 16, 8, 9 and 16 of those kept for unload: stale copies hide
+ * many, never all so far. (A real single leak can hide the same way: see
+ * Documentation/testing.md.)
  * module_exit does not touch the buffers.
  *
  * Each buffer starts with a marker ("rsm-lane@load" or "rsm-lane@unload")
