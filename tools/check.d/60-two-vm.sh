@@ -127,13 +127,15 @@ chain() {
 	for c in "$@"; do out+=" { $c; } || r=1;"; done
 	echo "$out [ \$r = 0 ]"
 }
+# doorbell_tests PROGRAM: one guest's share of debug-doorbell, PROGRAM its
+# side of the hostile pair
+doorbell_tests() {
+	chain "$(in_dir remote "$remote")" "$(tap "10000 messages each way, verified" "$both")" \
+		"$(in_dir bench selftests/bench/two_vm_smoke.sh)" \
+		"$(in_dir hostile "build/selftests/ivshmem/$1")"
+}
 pair_tap debug-doorbell "${debug[@]}" -s 64M -t 1500 -- \
-	"$(chain "$(in_dir remote "$remote")" "$(tap "10000 messages each way, verified" "$both")" \
-		"$(in_dir bench selftests/bench/two_vm_smoke.sh)" \
-		"$(in_dir hostile build/selftests/ivshmem/hostile_test)")" -- \
-	"$(chain "$(in_dir remote "$remote")" "$(tap "10000 messages each way, verified" "$both")" \
-		"$(in_dir bench selftests/bench/two_vm_smoke.sh)" \
-		"$(in_dir hostile build/selftests/ivshmem/fake_peer_test)")"
+	"$(doorbell_tests hostile_test)" -- "$(doorbell_tests fake_peer_test)"
 pair_tap debug-remote-plain "${debug[@]}" --plain --module-params "node_id=%i" -t 1200 -- \
 	"$remote" -- "$remote"
 PAIR_RESPAWN1="$(tap "restarted node rejoins: 2000 messages each way, verified" "$rejoin")" \
